@@ -1,0 +1,185 @@
+"""Catalogues: strict reading, ``update`` (merge), ``compile``, and lookup for rendering.
+
+Babel's ``read_po`` is lenient (an unterminated string is silently read), so
+every ``.po``/``.pot`` is first parsed by translate-toolkit's strict PO parser,
+which reports the line of a syntax error; only then is it read with Babel,
+whose catalogue model does the merging and writing.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.core import Locale, UnknownLocaleError
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+
+from .config import Project
+from .errors import CatalogError
+from .extract import clean_flags, render_po
+from .fsutil import atomic_write_bytes
+
+_LINE_RE = re.compile(r"on line (\d+)")
+
+
+def check_syntax(data: bytes, shown: str) -> None:
+    """Raise CatalogError(path, line) unless ``data`` is a well-formed UTF-8 PO file."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CatalogError("invalid UTF-8 (save the file as UTF-8)", shown, line) from None
+    from translate.storage import poparser, pypo
+
+    try:
+        pypo.pofile.parsestring(data)
+    except poparser.PoParseError as exc:
+        text = str(exc)
+        match = _LINE_RE.search(text)
+        line = int(match.group(1)) if match else None
+        reason = text.split(" on line ")[0] if match else text
+        if reason.lower().startswith("syntax error"):
+            reason = "syntax error (a line that is not a comment, msgctxt, msgid, msgstr or a quoted string)"
+        raise CatalogError(f"{reason}; fix this line in your PO editor or text editor",
+                           shown, line) from None
+    except Exception as exc:  # other parser failures
+        raise CatalogError(f"unreadable catalogue: {exc}", shown) from None
+
+
+def read_catalog(path: Path, shown: str, locale: str | None = None) -> Catalog:
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise CatalogError("catalogue not found (run `invoke update`)", shown) from None
+    check_syntax(data, shown)
+    try:
+        catalog = read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
+    except PoFileError as exc:
+        raise CatalogError(str(exc), shown, getattr(exc, "lineno", None)) from None
+    except (ValueError, UnknownLocaleError) as exc:
+        raise CatalogError(f"cannot read catalogue: {exc}", shown) from None
+    return catalog
+
+
+def _new_catalog(lang: str, template: Catalog) -> Catalog:
+    try:
+        Locale.parse(lang)
+    except (ValueError, UnknownLocaleError):
+        raise CatalogError(f"'{lang}' is not a locale Babel knows") from None
+    return Catalog(locale=lang, project=template.project, version=template.version,
+                   copyright_holder=template.copyright_holder,
+                   msgid_bugs_address=template.msgid_bugs_address,
+                   creation_date=template.creation_date,
+                   revision_date=template.creation_date,
+                   header_comment=(f"# {lang} translations for {template.project}.\n"
+                                   "# Edit with Poedit, Weblate or a text editor; keep the markup\n"
+                                   "# (*em*, **strong**, [links](...) and [^note] references).\n#"),
+                   fuzzy=False)
+
+
+@dataclass
+class UpdateResult:
+    lang: str
+    path: Path
+    changed: bool
+    created: bool
+    fuzzy: int
+    untranslated: int
+    obsolete: int
+
+
+def merge(template: Catalog, catalog: Catalog) -> Catalog:
+    catalog.update(template, no_fuzzy_matching=False, update_header_comment=False,
+                   keep_user_comments=True, update_creation_date=True)
+    clean_flags(catalog)
+    return catalog
+
+
+def update(project: Project, langs: list[str]) -> list[UpdateResult]:
+    """Merge ``messages.pot`` into each language's catalogue (create it if missing).
+
+    Every catalogue is read and merged before any is written, so one broken file
+    stops the run with nothing changed.
+    """
+    template = read_catalog(project.pot_path, project.rel(project.pot_path))
+    pending = []
+    for lang in langs:
+        path = project.po_path(lang)
+        shown = project.rel(path)
+        created = not path.exists()
+        catalog = _new_catalog(lang, template) if created else read_catalog(path, shown, lang)
+        merge(template, catalog)
+        pending.append((lang, path, created, catalog))
+    results = []
+    for lang, path, created, catalog in pending:
+        data = render_po(catalog, include_previous=True)
+        changed = atomic_write_bytes(path, data)
+        messages = [m for m in catalog if m.id]
+        results.append(UpdateResult(
+            lang, path, changed, created,
+            fuzzy=sum(1 for m in messages if m.fuzzy),
+            untranslated=sum(1 for m in messages if not m.string),
+            obsolete=len(catalog.obsolete)))
+    return results
+
+
+def compile_catalogs(project: Project, langs: list[str]) -> list[tuple[str, Path, bool]]:
+    catalogs = [(lang, read_catalog(project.po_path(lang), project.rel(project.po_path(lang)),
+                                    lang)) for lang in langs]
+    out = []
+    for lang, catalog in catalogs:
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog, use_fuzzy=False)
+        path = project.mo_path(lang)
+        out.append((lang, path, atomic_write_bytes(path, buffer.getvalue())))
+    return out
+
+
+@dataclass
+class Translations:
+    """Lookup of translated strings for one language, with the fallbacks it made."""
+
+    lang: str
+    table: dict[tuple[str | None, str], str]
+    fuzzy: set[tuple[str | None, str]] = field(default_factory=set)
+    lines: dict[tuple[str | None, str], int] = field(default_factory=dict)
+    path: str | None = None
+    fallbacks: set[tuple[str | None, str]] = field(default_factory=set)
+    missing: set[tuple[str | None, str]] = field(default_factory=set)
+
+    def gettext(self, msgid: str, context: str | None = None) -> str:
+        key = (context, msgid)
+        found = self.table.get(key)
+        if found:
+            return found
+        if key in self.lines:
+            self.fallbacks.add(key)
+        else:
+            self.missing.add(key)
+        return msgid
+
+
+def load_translations(project: Project, lang: str) -> Translations:
+    """The lookup for ``lang``; an absent catalogue means every string stays English."""
+    path = project.po_path(lang)
+    shown = project.rel(path)
+    if not path.exists():
+        if lang == project.source_language:
+            return Translations(lang, {}, path=shown)
+        raise CatalogError("catalogue not found (run `invoke extract update`)", shown)
+    catalog = read_catalog(path, shown, lang)
+    table, fuzzy, lines = {}, set(), {}
+    for message in catalog:
+        if not message.id or isinstance(message.id, tuple):
+            continue
+        key = (message.context, message.id)
+        lines[key] = message.lineno or 0
+        if message.fuzzy:
+            fuzzy.add(key)
+        elif message.string:
+            table[key] = message.string
+    return Translations(lang, table, fuzzy, lines, shown)

@@ -1,0 +1,115 @@
+"""Project configuration: paths and ``[tool.pressroom]`` from pyproject.toml."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    source_language: str = "en"
+    languages: tuple[str, ...] = ("en", "es", "fr")
+    documents: tuple[str, ...] = ("brochure", "standards")
+    name: str = "publications"
+    options: dict = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def layouts_dir(self) -> Path:
+        return self.root / "layouts"
+
+    @property
+    def locales_dir(self) -> Path:
+        return self.root / "locales"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+    @property
+    def pot_path(self) -> Path:
+        return self.locales_dir / "messages.pot"
+
+    def po_path(self, lang: str) -> Path:
+        return self.locales_dir / lang / "LC_MESSAGES" / "messages.po"
+
+    def mo_path(self, lang: str) -> Path:
+        return self.build_dir / "locale" / lang / "LC_MESSAGES" / "messages.mo"
+
+    def content_path(self, doc: str) -> Path:
+        return self.content_dir / f"{doc}.yaml"
+
+    def pdf_path(self, lang: str, doc: str, profile: str = "print") -> Path:
+        suffix = ".pdf" if profile == "print" else f".{profile}.pdf"
+        return self.build_dir / lang / f"{doc}{suffix}"
+
+    def rel(self, path: Path) -> str:
+        """A path as shown to people and written in catalogues: relative, with '/'."""
+        try:
+            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return Path(path).as_posix()
+
+    def select_languages(self, lang: str | None) -> list[str]:
+        if not lang:
+            return list(self.languages)
+        wanted = [code.strip() for code in lang.split(",") if code.strip()]
+        for code in wanted:
+            if code not in self.languages:
+                raise ConfigError(
+                    f"unknown language '{code}' (configured: {', '.join(self.languages)}); "
+                    "add it to [tool.pressroom] languages in pyproject.toml",
+                    self.rel(self.root / "pyproject.toml"))
+        return wanted
+
+    def select_documents(self, doc: str | None) -> list[str]:
+        if not doc:
+            return list(self.documents)
+        wanted = [d.strip() for d in doc.split(",") if d.strip()]
+        for name in wanted:
+            if name not in self.documents:
+                raise ConfigError(
+                    f"unknown document '{name}' (configured: {', '.join(self.documents)})",
+                    self.rel(self.root / "pyproject.toml"))
+        return wanted
+
+
+def find_root(start: Path | None = None) -> Path:
+    here = (start or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / "pyproject.toml").is_file() and (candidate / "content").is_dir():
+            return candidate
+    raise ConfigError("no pressroom project here (looked for pyproject.toml beside content/)",
+                      str(here))
+
+
+def load_project(root: Path | None = None) -> Project:
+    root = Path(root) if root else find_root()
+    pyproject = root / "pyproject.toml"
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        data = {}
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML: {exc}", "pyproject.toml") from None
+    cfg = data.get("tool", {}).get("pressroom", {})
+    try:
+        source = str(cfg.get("source_language", "en"))
+        languages = tuple(str(x) for x in cfg.get("languages", ["en", "es", "fr"]))
+        documents = tuple(str(x) for x in cfg.get("documents", ["brochure", "standards"]))
+        name = str(cfg.get("project", "publications"))
+    except TypeError:
+        raise ConfigError("[tool.pressroom]: languages and documents must be lists of strings",
+                          "pyproject.toml") from None
+    if source not in languages:
+        languages = (source, *languages)
+    return Project(root=root, source_language=source, languages=languages,
+                   documents=documents, name=name, options=dict(cfg))

@@ -1,0 +1,40 @@
+"""Numbers, percentages and dates in each language's conventions (Babel / CLDR)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+# UN English writes "1 November 2026", not CLDR en's "November 1, 2026".
+_DATE_PATTERNS = {"en": "d MMMM y"}
+
+
+def _base(lang: str) -> str:
+    return lang.replace("-", "_").split("_")[0].lower()
+
+
+def number(value: float | int, lang: str) -> str:
+    """330000 -> 330,000 (en), 330.000 (es), 330 000 (fr, narrow no-break space)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return format_decimal(value, locale=lang, decimal_quantization=False)
+
+
+def percent(value: float | int, lang: str) -> str:
+    """85.7 -> 85.7% (en), 85,7 % (es), 85,7 % (fr): the value is given in percent."""
+    digits = number(value, lang)
+    if _base(lang) in ("fr", "es", "de", "it", "pt", "ca"):
+        return digits + "\u00a0%"
+    return digits + "%"
+
+
+def date(value: _dt.date, lang: str) -> str:
+    """1 November 2026 / 1 de noviembre de 2026 / 1er novembre 2026."""
+    base = _base(lang)
+    pattern = _DATE_PATTERNS.get(base, "long")
+    text = format_date(value, format=pattern, locale=lang)
+    if base == "fr" and value.day == 1:
+        text = "1er" + text[1:]
+    return text

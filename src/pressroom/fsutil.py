@@ -1,0 +1,37 @@
+"""Atomic file output: a failed or interrupted run never leaves a half-written file."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, only_if_changed: bool = True) -> bool:
+    """Write ``data`` to ``path`` atomically. Returns False when the file already held it."""
+    path = Path(path)
+    if only_if_changed:
+        try:
+            if path.read_bytes() == data:
+                return False
+        except (FileNotFoundError, IsADirectoryError):
+            pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return True

@@ -1,0 +1,326 @@
+"""Render one (document, language): load -> translate -> typography -> HTML -> PDF.
+
+The view model handed to the Jinja2 layouts holds only escaped, safe HTML made
+by :mod:`pressroom.markup`; Jinja2 autoescaping stays on for everything else.
+WeasyPrint fetches through :class:`pressroom.sandbox.SandboxFetcher`, and the
+PDF is written atomically: a failed render leaves the previous PDF in place.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import TemplateNotFound, TemplateSyntaxError
+from markupsafe import Markup, escape
+
+from . import __version__, formatting, markup, typography
+from .catalogs import Translations, load_translations
+from .config import Project
+from .content import Block, Document, Text
+from .errors import MarkupError, PressroomError, RenderError
+from .extract import load_documents
+from .fsutil import atomic_write_bytes
+from .sandbox import SandboxFetcher
+
+PROFILES = ("print", "screen")
+
+
+@dataclass
+class BuildResult:
+    doc: str
+    lang: str
+    profile: str
+    path: Path
+    pages: int
+    seconds: float
+    written: bool
+    fallbacks: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- localisation
+class Localizer:
+    """Translates and formats the strings of one document into one language."""
+
+    def __init__(self, doc: Document, shown: str, translations: Translations):
+        self.doc = doc
+        self.shown = shown
+        self.tx = translations
+        self.lang = translations.lang
+        self.fix = typography.for_language(self.lang)
+        self.footnote_count = 0
+
+    def tr(self, text: Text) -> str:
+        return self.tx.gettext(text.value, text.context)
+
+    def _where(self, text: Text, translated: str) -> tuple[str, int | None]:
+        key = (text.context, text.value)
+        if translated != text.value and key in self.tx.lines and self.tx.path:
+            return self.tx.path, self.tx.lines[key]
+        return self.shown, text.line
+
+    def html(self, text: Text | None, footnotes: bool = True) -> Markup:
+        if text is None:
+            return Markup("")
+        translated = self.tr(text)
+        try:
+            return Markup(markup.to_html(translated, self.footnote if footnotes else None,
+                                         self.fix))
+        except MarkupError as exc:
+            path, line = self._where(text, translated)
+            raise PressroomError(exc.message, path, line) from None
+
+    def plain(self, text: Text | None) -> str:
+        if text is None:
+            return ""
+        return markup.to_plain(self.tr(text), self.fix)
+
+    def footnote(self, note_id: str) -> str:
+        note = self.doc.notes.get(note_id)
+        if note is None:
+            raise MarkupError(f"footnote [^{note_id}] is not a note of {self.doc.name} "
+                              "(keep the note ids of the English text)")
+        self.footnote_count += 1
+        body = self.html(note, footnotes=False)
+        return f'<span class="footnote" data-note="{escape(note_id)}">{body}</span>'
+
+
+def _stat_view(loc: Localizer, stat: dict) -> dict:
+    lang = loc.lang
+    value = stat["value"]
+    shown = (formatting.percent(value, lang) if stat.get("format") == "percent"
+             else formatting.number(value, lang))
+    return {
+        "value": value,
+        "figure": shown,
+        "prefix": loc.html(stat.get("prefix")),
+        "unit": loc.html(stat.get("unit")),
+        "label": loc.html(stat["label"]),
+        "source": Markup(loc.footnote(stat["source"])) if stat.get("source") else Markup(""),
+    }
+
+
+def _chart_view(loc: Localizer, chart: dict) -> dict:
+    bars = chart["bars"]
+    top = max((abs(b["value"]) for b in bars), default=0) or 1
+    fmt = chart.get("format")
+    lang = loc.lang
+    return {
+        "title": loc.html(chart["title"]),
+        "unit": loc.html(chart.get("unit")),
+        "source": Markup(loc.footnote(chart["source"])) if chart.get("source") else Markup(""),
+        "bars": [{
+            "label": loc.html(b["label"]),
+            "value": b["value"],
+            "figure": (formatting.percent(b["value"], lang) if fmt == "percent"
+                       else formatting.number(b["value"], lang)),
+            "width": round(100 * abs(b["value"]) / top, 2),
+        } for b in bars],
+    }
+
+
+def _block_view(loc: Localizer, block: Block) -> dict:
+    f = block.fields
+    t = block.type
+    view: dict[str, Any] = {"type": t, "line": block.line}
+    if t in ("p", "subheading"):
+        view["html"] = loc.html(f[t])
+    elif t == "list":
+        view["items"] = [loc.html(item) for item in f["list"]]
+        view["ordered"] = bool(f.get("ordered"))
+    elif t == "quote":
+        view["html"] = loc.html(f["quote"])
+        view["cite"] = loc.html(f.get("cite"))
+    elif t == "callout":
+        view["html"] = loc.html(f["callout"])
+        view["title"] = loc.html(f.get("title"))
+    elif t == "stat":
+        view.update(_stat_view(loc, f["stat"]))
+    elif t == "chart":
+        view.update(_chart_view(loc, f["chart"]))
+    elif t == "figure":
+        fig = f["figure"]
+        view.update(src=fig["src"], alt=loc.plain(fig["alt"]), caption=loc.html(fig.get("caption")))
+    elif t == "table":
+        tab = f["table"]
+        view.update(caption=loc.html(tab.get("caption")),
+                    header=[loc.html(c) for c in tab["header"]],
+                    rows=[[loc.html(c) for c in row] for row in tab["rows"]])
+    return view
+
+
+def _group_stats(blocks: list[dict]) -> list[dict]:
+    """Consecutive stat blocks form one key-figures panel."""
+    out: list[dict] = []
+    for block in blocks:
+        if block["type"] == "stat":
+            if out and out[-1]["type"] == "stats":
+                out[-1]["items"].append(block)
+            else:
+                out.append({"type": "stats", "items": [block], "line": block["line"]})
+        else:
+            out.append(block)
+    return out
+
+
+def view_model(doc: Document, loc: Localizer) -> dict:
+    sections = []
+    for number, section in enumerate(doc.sections, start=1):
+        blocks = [_block_view(loc, b) for b in section.blocks]
+        sections.append({
+            "id": section.id,
+            "number": number,
+            "heading": loc.html(section.heading),
+            "heading_plain": loc.plain(section.heading),
+            "blocks": _group_stats(blocks),
+        })
+    return {
+        "name": doc.name,
+        "title": loc.html(doc.title),
+        "title_plain": loc.plain(doc.title),
+        "subtitle": loc.html(doc.subtitle),
+        "short_title": loc.plain(doc.short_title or doc.title),
+        "publisher": loc.html(doc.publisher),
+        "publisher_plain": loc.plain(doc.publisher),
+        "edition": loc.html(doc.edition),
+        "date": formatting.date(doc.date, loc.lang),
+        "date_iso": doc.date.isoformat(),
+        "sections": sections,
+    }
+
+
+# --------------------------------------------------------------------------- templates
+def make_environment(project: Project, loc: Localizer) -> Environment:
+    env = Environment(loader=FileSystemLoader(str(project.layouts_dir)), autoescape=True,
+                      undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
+                      trim_blocks=True, lstrip_blocks=True)
+    env.policies["ext.i18n.trimmed"] = True
+    tx, fix = loc.tx, loc.fix
+
+    def gettext(message: str) -> Markup:
+        return escape(fix(tx.gettext(message)))
+
+    def pgettext(context: str, message: str) -> Markup:
+        return escape(fix(tx.gettext(message, context)))
+
+    def ngettext(singular: str, plural: str, n: int) -> Markup:
+        return gettext(singular if n == 1 else plural)
+
+    def npgettext(context: str, singular: str, plural: str, n: int) -> Markup:
+        return pgettext(context, singular if n == 1 else plural)
+
+    env.install_gettext_callables(gettext, ngettext, pgettext=pgettext, npgettext=npgettext,
+                                  newstyle=True)
+    env.filters["number"] = lambda v: formatting.number(v, loc.lang)
+    return env
+
+
+def render_html(project: Project, doc: Document, loc: Localizer, *, profile: str = "print",
+                pad_pages: int = 0) -> str:
+    env = make_environment(project, loc)
+    name = f"{doc.name}/document.html"
+    try:
+        template = env.get_template(name)
+        return template.render(doc=view_model(doc, loc), lang=loc.lang, profile=profile,
+                               pad_pages=pad_pages, generator=f"pressroom {__version__}")
+    except PressroomError:
+        raise
+    except TemplateNotFound as exc:
+        raise RenderError(f"layout template not found: layouts/{exc.name}",
+                          project.rel(project.layouts_dir / name)) from None
+    except TemplateSyntaxError as exc:
+        shown = project.rel(Path(exc.filename)) if exc.filename else f"layouts/{name}"
+        raise RenderError(f"template syntax error: {exc.message}", shown, exc.lineno) from None
+    except TemplateError as exc:
+        raise RenderError(f"template error: {exc}", f"layouts/{name}") from None
+
+
+# --------------------------------------------------------------------------- WeasyPrint
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+def _render_document(project: Project, html: str, fetcher: SandboxFetcher):
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    collector = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collector)
+    previous = logger.propagate
+    logger.propagate = False
+    try:
+        document = HTML(string=html, base_url=project.layouts_dir.as_uri() + "/",
+                        url_fetcher=fetcher).render(font_config=FontConfiguration())
+    except Exception as exc:
+        if fetcher.refused:
+            raise RenderError(str(fetcher.refused[0])) from None
+        raise RenderError(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from None
+    finally:
+        logger.removeHandler(collector)
+        logger.propagate = previous
+    if fetcher.refused:
+        raise RenderError(str(fetcher.refused[0]))
+    return document, collector.messages
+
+
+def _pdf_options(profile: str) -> dict:
+    if profile == "screen":
+        return {"pdf_tags": True, "pdf_variant": "pdf/ua-1"}
+    return {}
+
+
+def build_one(project: Project, doc: Document, lang: str, translations: Translations,
+              profile: str = "print") -> BuildResult:
+    start = time.perf_counter()
+    translations.fallbacks.clear()
+    translations.missing.clear()
+    shown = project.rel(project.content_path(doc.name))
+    loc = Localizer(doc, shown, translations)
+    fetcher = SandboxFetcher([project.layouts_dir, project.content_dir])
+    html = render_html(project, doc, loc, profile=profile)
+    document, warnings = _render_document(project, html, fetcher)
+    multiple = int(project.options.get("page_multiple", {}).get(doc.name, 1) or 1)
+    pages = len(document.pages)
+    if multiple > 1 and pages % multiple and profile == "print":
+        pad = math.ceil(pages / multiple) * multiple - pages
+        loc = Localizer(doc, shown, translations)
+        html = render_html(project, doc, loc, profile=profile, pad_pages=pad)
+        document, warnings = _render_document(project, html, fetcher)
+        pages = len(document.pages)
+    buffer = io.BytesIO()
+    document.write_pdf(buffer, **_pdf_options(profile))
+    path = project.pdf_path(lang, doc.name, profile)
+    written = atomic_write_bytes(path, buffer.getvalue())
+    fallbacks = len(translations.fallbacks | translations.missing) if lang != project.source_language else 0
+    return BuildResult(doc.name, lang, profile, path, pages, time.perf_counter() - start,
+                       written, fallbacks, warnings)
+
+
+def build(project: Project, langs: list[str], docs: list[str], profile: str = "print",
+          report=None) -> list[BuildResult]:
+    """Build every (document, language). Inputs are all read and checked first."""
+    if profile not in PROFILES:
+        raise PressroomError(f"unknown profile '{profile}' (expected one of: {', '.join(PROFILES)})")
+    documents = load_documents(project, docs)
+    translations = {lang: load_translations(project, lang) for lang in langs}
+    results = []
+    for lang in langs:
+        for name in docs:
+            result = build_one(project, documents[name], lang, translations[lang], profile)
+            results.append(result)
+            if report:
+                report(result)
+    return results

@@ -1,0 +1,38 @@
+"""Invoke tasks: the user interface of pressroom. Each task parses its options and
+calls one function of pressroom.cli; run `invoke --list` to see them."""
+
+from invoke import task
+
+from pressroom import cli
+
+
+@task
+def extract(c):
+    """Extract every translatable string (content and layouts) into locales/messages.pot."""
+    cli.extract()
+
+
+@task(help={"lang": "language code(s), comma-separated (default: all configured)"})
+def update(c, lang=None):
+    """Create or merge locales/<lang>/LC_MESSAGES/messages.po from the template."""
+    cli.update(lang=lang)
+
+
+@task(name="compile", help={"lang": "language code(s), comma-separated (default: all)"})
+def compile_(c, lang=None):
+    """Compile the catalogues to build/locale/<lang>/LC_MESSAGES/messages.mo."""
+    cli.compile(lang=lang)
+
+
+@task(help={"lang": "language code(s), comma-separated (default: all configured)",
+            "doc": "document name(s): brochure, standards (default: all)",
+            "profile": "print (default: PDF for the printer) or screen"})
+def build(c, lang=None, doc=None, profile="print"):
+    """Render build/<lang>/<doc>.pdf for each language and document."""
+    cli.build(lang=lang, doc=doc, profile=profile)
+
+
+@task
+def test(c):
+    """Run the test suite."""
+    c.run("python -m pytest -q", pty=False)
