@@ -93,6 +93,12 @@ class UpdateResult:
 
 
 def merge(template: Catalog, catalog: Catalog) -> Catalog:
+    """Babel's merge, plus: obsolete (#~) entries are candidates again, so a deleted
+    paragraph that comes back gets its old translation (as msgmerge does)."""
+    for message in list(catalog.obsolete.values()):
+        if message.id and message.id not in catalog:
+            catalog[message.id] = message
+    catalog.obsolete.clear()
     catalog.update(template, no_fuzzy_matching=False, update_header_comment=False,
                    keep_user_comments=True, update_creation_date=True)
     clean_flags(catalog)

@@ -21,7 +21,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from . import markup
 from .errors import ContentError
 
-FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]*)\]")
+FOOTNOTE_REF = re.compile(r"\[\^([^\]]*)\]")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 NOTE_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 TRANSLATOR_KEYS = ("note", "context", "max_chars")

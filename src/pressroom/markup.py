@@ -51,6 +51,18 @@ def parse(text: str):
     return tokens[0].children or [] if tokens else []
 
 
+def _with_context(typography: Callable[[str], str] | None) -> Callable[[str, str], str]:
+    """Typography for one text run, seeing the character printed before it (a run
+    may start right after a link or emphasis: "[ici](...) !" needs the space fixed)."""
+    if typography is None:
+        return lambda last, run: run
+    def fix(last: str, run: str) -> str:
+        if last and not last.isspace():
+            return typography(last + run)[1:]
+        return typography(run)
+    return fix
+
+
 def footnote_ids(text: str) -> list[str]:
     return [t.meta["id"] for t in parse(text) if t.type == "footnote_ref"]
 
@@ -64,11 +76,13 @@ def to_html(text: str,
     unknown id); ``typography(s)`` transforms plain text runs.
     """
     out: list[str] = []
-    fix = typography or (lambda s: s)
+    fix = _with_context(typography)
+    last = ""
     for token in parse(text):
         kind = token.type
         if kind == "text":
-            out.append(escape(fix(token.content), quote=False))
+            out.append(escape(fix(last, token.content), quote=False))
+            last = token.content[-1:] or last
         elif kind in ("softbreak", "hardbreak"):
             out.append(" ")
         elif kind == "em_open":
@@ -98,11 +112,13 @@ def to_html(text: str,
 
 def to_plain(text: str, typography: Callable[[str], str] | None = None) -> str:
     """The text of a message without markup or footnotes (for PDF metadata, alt text)."""
-    fix = typography or (lambda s: s)
+    fix = _with_context(typography)
     parts = []
+    last = ""
     for token in parse(text):
         if token.type == "text":
-            parts.append(fix(token.content))
+            parts.append(fix(last, token.content))
+            last = token.content[-1:] or last
         elif token.type in ("softbreak", "hardbreak"):
             parts.append(" ")
     return "".join(parts).strip()

@@ -55,7 +55,7 @@ class Localizer:
         self.tx = translations
         self.lang = translations.lang
         self.fix = typography.for_language(self.lang)
-        self.footnote_count = 0
+        self.note_numbers: dict[str, int] = {}
 
     def tr(self, text: Text) -> str:
         return self.tx.gettext(text.value, text.context)
@@ -87,9 +87,14 @@ class Localizer:
         if note is None:
             raise MarkupError(f"footnote [^{note_id}] is not a note of {self.doc.name} "
                               "(keep the note ids of the English text)")
-        self.footnote_count += 1
+        anchor = escape(f"note-{note_id}")
+        if note_id in self.note_numbers:  # printed once; later references repeat its number
+            number = self.note_numbers[note_id]
+            return f'<a class="note-ref" href="#{anchor}">{number}</a>'
+        number = self.note_numbers[note_id] = len(self.note_numbers) + 1
         body = self.html(note, footnotes=False)
-        return f'<span class="footnote" data-note="{escape(note_id)}">{body}</span>'
+        return (f'<span class="footnote" id="{anchor}" data-n="{number}" '
+                f'data-note="{escape(note_id)}">{body}</span>')
 
 
 def _stat_view(loc: Localizer, stat: dict) -> dict:

@@ -1,0 +1,145 @@
+import subprocess
+
+import pytest
+from babel.messages.pofile import read_po
+
+from pressroom import catalogs, extract
+from pressroom.errors import CatalogError
+
+
+def prepared(project):
+    extract.extract(project)
+    catalogs.update(project, ["en", "es", "fr"])
+    return project
+
+
+def set_translation(path, msgid, msgstr):
+    text = path.read_text(encoding="utf-8")
+    old = f'msgid "{msgid}"\nmsgstr ""\n'
+    assert old in text, msgid
+    path.write_text(text.replace(old, f'msgid "{msgid}"\nmsgstr "{msgstr}"\n'), encoding="utf-8")
+
+
+def test_update_creates_catalogues_with_standard_headers(project):
+    results = catalogs.update(prepared(project), ["fr"])
+    assert [r.changed for r in results] == [False]
+    text = project.po_path("fr").read_text(encoding="utf-8")
+    assert '"Language: fr\\n"' in text
+    assert '"Plural-Forms: nplurals=2; plural=(n > 1);\\n"' in text
+    assert '"Content-Type: text/plain; charset=utf-8\\n"' in text
+
+
+def test_update_twice_changes_nothing(project):
+    prepared(project)
+    before = {lang: project.po_path(lang).read_bytes() for lang in ("en", "es", "fr")}
+    results = catalogs.update(project, ["en", "es", "fr"])
+    assert not any(r.changed for r in results)
+    assert {lang: project.po_path(lang).read_bytes() for lang in before} == before
+
+
+def test_edited_paragraph_becomes_fuzzy_with_previous_msgid(project):
+    prepared(project)
+    po = project.po_path("fr")
+    set_translation(po, "Detention harms them.", "La détention leur nuit.")
+    content = project.content_path("brochure")
+    content.write_text(content.read_text().replace("Detention harms them.",
+                                                   "Detention harms them badly."))
+    extract.extract(project)
+    catalogs.update(project, ["fr"])
+    text = po.read_text(encoding="utf-8")
+    assert ('#, fuzzy\n#| msgid "Detention harms them."\nmsgid "Detention harms them badly."\n'
+            'msgstr "La détention leur nuit."') in text
+
+
+def test_deleted_paragraph_is_kept_obsolete_and_comes_back(project):
+    prepared(project)
+    po = project.po_path("fr")
+    set_translation(po, "Detention harms them.", "La détention leur nuit.")
+    content = project.content_path("brochure")
+    original = content.read_text()
+    content.write_text(original.replace("          - Detention harms them.\n", ""))
+    extract.extract(project)
+    catalogs.update(project, ["fr"])
+    assert '#~ msgid "Detention harms them."\n#~ msgstr "La détention leur nuit."' in po.read_text()
+    assert not catalogs.update(project, ["fr"])[0].changed  # idempotent with obsolete entries
+    content.write_text(original)
+    extract.extract(project)
+    catalogs.update(project, ["fr"])
+    text = po.read_text()
+    assert 'msgid "Detention harms them."\nmsgstr "La détention leur nuit."' in text
+    assert "#~" not in text
+
+
+def test_catalogues_pass_msgfmt_check(project):
+    prepared(project)
+    for lang in ("en", "es", "fr"):
+        run = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(project.po_path(lang))],
+                             capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+
+
+BROKEN = b'''msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Language: fr\\n"
+
+msgid "Detention harms them."
+msgstr "La d\xc3\xa9tention
+
+msgid "Refugees"
+msgstr "R\xc3\xa9fugi\xc3\xa9s"
+'''
+
+
+def test_unterminated_string_is_an_error_with_its_line(project):
+    prepared(project)
+    po = project.po_path("fr")
+    po.write_bytes(BROKEN)
+    with pytest.raises(CatalogError) as info:
+        catalogs.update(project, ["en", "es", "fr"])
+    assert info.value.line == 7
+    assert str(info.value).startswith("locales/fr/LC_MESSAGES/messages.po:7: end-of-line within string")
+    assert po.read_bytes() == BROKEN  # nothing overwritten
+
+
+def test_invalid_utf8_catalogue(project):
+    prepared(project)
+    po = project.po_path("es")
+    po.write_bytes(BROKEN.replace(b"\xc3\xa9tention\n", b"\xe9tention\"\n"))
+    with pytest.raises(CatalogError, match="invalid UTF-8") as info:
+        catalogs.load_translations(project, "es")
+    assert info.value.line == 7
+
+
+def test_compile_writes_mo_without_fuzzy(project):
+    prepared(project)
+    set_translation(project.po_path("fr"), "Refugees", "Réfugiés")
+    out = catalogs.compile_catalogs(project, ["fr"])
+    assert out[0][1] == project.mo_path("fr") and project.mo_path("fr").stat().st_size > 0
+    import gettext
+    with project.mo_path("fr").open("rb") as handle:
+        assert gettext.GNUTranslations(handle).gettext("Refugees") == "Réfugiés"
+
+
+def test_translations_lookup_skips_fuzzy_and_empty(project):
+    prepared(project)
+    po = project.po_path("fr")
+    set_translation(po, "Refugees", "Réfugiés")
+    text = po.read_text().replace('msgid "Internally displaced"',
+                                  '#, fuzzy\nmsgid "Internally displaced"')
+    po.write_text(text.replace('msgid "Internally displaced"\nmsgstr ""',
+                               'msgid "Internally displaced"\nmsgstr "Déplacés"'))
+    tx = catalogs.load_translations(project, "fr")
+    assert tx.gettext("Refugees") == "Réfugiés"
+    assert tx.gettext("Internally displaced") == "Internally displaced"
+    assert ("Internally displaced" in {k[1] for k in tx.fuzzy})
+    assert tx.gettext("Never extracted") == "Never extracted"
+    assert (None, "Never extracted") in tx.missing
+
+
+def test_babel_reads_what_we_write(project):
+    prepared(project)
+    with project.po_path("es").open("rb") as handle:
+        catalog = read_po(handle)
+    assert catalog.locale_identifier == "es"
+    assert any(m.id == "Refugees" for m in catalog)
