@@ -106,6 +106,25 @@ def test_html_lang_and_metadata(built):
     assert str(reader.trailer["/Root"].get("/Lang")) == "fr"
 
 
+def test_same_inputs_give_byte_identical_pdfs(built):
+    project, _ = built
+    path = project.pdf_path("fr", "brochure")
+    first = path.read_bytes()
+    path.unlink()
+    render.build(project, ["fr"], ["brochure"])
+    assert path.read_bytes() == first
+
+
+def test_screen_profile_has_no_bleed_and_is_tagged(built):
+    project, _ = built
+    render.build(project, ["en"], ["brochure"], profile="screen")
+    reader = PdfReader(project.pdf_path("en", "brochure", "screen"))
+    page = reader.pages[0]
+    assert [float(v) for v in page.mediabox] == [float(v) for v in page.trimbox]
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    assert reader.outline  # bookmarks from the headings
+
+
 def test_failed_build_keeps_previous_pdf(built):
     project, _ = built
     path = project.pdf_path("en", "brochure")

@@ -17,6 +17,12 @@ def test_subset_to_html():
                     '<span class="footnote">n</span>.')
 
 
+def test_footnote_call_stays_with_its_word():
+    assert markup.to_html("in detention centres.[^n]", fn) == \
+        'in detention <span class="nobr">centres.<span class="footnote">n</span></span>'
+    assert markup.to_html("[^n] first", fn) == '<span class="footnote">n</span> first'
+
+
 @pytest.mark.parametrize("raw", ["<script>alert(1)</script>", '<img src="x">',
                                  '<link rel="stylesheet" href="x">', "<style>*{}</style>"])
 def test_raw_html_is_printed_as_text(raw):

@@ -28,6 +28,9 @@ def user_errors(func):
         except PressroomError as exc:
             print(f"error: {exc}" if not exc.path else str(exc), file=sys.stderr, flush=True)
             raise SystemExit(1) from None
+        except BrokenPipeError:  # output piped into `head` and the like
+            sys.stderr.close()
+            raise SystemExit(0) from None
         except KeyboardInterrupt:
             print("interrupted: files written before the interruption are complete; "
                   "nothing was left half-written", file=sys.stderr, flush=True)

@@ -78,6 +78,7 @@ def to_html(text: str,
     out: list[str] = []
     fix = _with_context(typography)
     last = ""
+    kind_of_last = ""
     for token in parse(text):
         kind = token.type
         if kind == "text":
@@ -104,9 +105,17 @@ def to_html(text: str,
         elif kind == "footnote_ref":
             if footnote is None:
                 raise MarkupError(f"footnote [^{token.meta['id']}] is not allowed here")
-            out.append(footnote(token.meta["id"]))
+            call = footnote(token.meta["id"])
+            # Keep the call on the line of the word it follows ("centres.¹⁹").
+            previous = out[-1] if out and kind_of_last == "text" else ""
+            head, sep, word = previous.rpartition(" ")
+            if word:
+                out[-1] = f'{head}{sep}<span class="nobr">{word}{call}</span>'
+            else:
+                out.append(call)
         else:  # pragma: no cover - every other rule is disabled
             out.append(escape(token.content, quote=False))
+        kind_of_last = kind
     return "".join(out)
 
 
