@@ -32,6 +32,14 @@ def build(c, lang=None, doc=None, profile="print"):
     cli.build(lang=lang, doc=doc, profile=profile)
 
 
+@task(help={"doc": "document name(s) (default: all)",
+            "lang": "language code(s) to put side by side (default: all)",
+            "profile": "print (default) or screen"})
+def proof(c, doc=None, lang=None, profile="print"):
+    """Contact sheets of the built PDFs, languages side by side: build/proof/<doc>.png."""
+    cli.proof(doc=doc, lang=lang, profile=profile)
+
+
 @task
 def test(c):
     """Run the test suite."""

@@ -159,3 +159,17 @@ def test_real_publications_build_in_spanish(tmp_path):
     assert "Contents" not in brochure and "Índice" in brochure
     assert len(PdfReader(project.pdf_path("es", "brochure")).pages) % 4 == 0
     assert len(PdfReader(project.pdf_path("es", "standards")).pages) > 4
+
+
+def test_proof_contact_sheet_puts_languages_side_by_side(built):
+    from PIL import Image
+
+    from pressroom import proof
+
+    project, results = built
+    out = proof.proof(project, ["brochure"], ["en", "es", "fr"], dpi=20)
+    assert out[0].pages == {lang: results[lang].pages for lang in ("en", "es", "fr")}
+    with Image.open(out[0].path) as sheet:
+        page_w = round(148 * 20 / 25.4)
+        assert sheet.width >= 3 * page_w
+        assert sheet.height >= results["en"].pages * round(210 * 20 / 25.4)

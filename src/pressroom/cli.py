@@ -11,7 +11,7 @@ import functools
 import sys
 import time
 
-from . import catalogs, extract as extract_mod, render
+from . import catalogs, extract as extract_mod, proof as proof_mod, render
 from .config import load_project
 from .errors import PressroomError
 
@@ -80,3 +80,12 @@ def build(lang=None, doc=None, profile="print", root=None) -> None:
 
     results = render.build(project, langs, docs, profile, report=report)
     _say(f"built {len(results)} PDF(s) in {time.perf_counter() - start:.1f} s")
+
+
+@user_errors
+def proof(doc=None, lang=None, profile="print", root=None) -> None:
+    project = load_project(root)
+    for r in proof_mod.proof(project, project.select_documents(doc),
+                             project.select_languages(lang), profile):
+        counts = ", ".join(f"{lang} {n}" for lang, n in r.pages.items())
+        _say(f"{project.rel(r.path)}: pages {counts}")
