@@ -59,7 +59,7 @@ def update(lang=None, root=None) -> None:
 @user_errors
 def compile(lang=None, root=None) -> None:  # noqa: A001 - the task's name
     project = load_project(root)
-    for lang_code, path, changed in catalogs.compile_catalogs(project,
+    for _lang, path, changed in catalogs.compile_catalogs(project,
                                                               project.select_languages(lang)):
         _say(f"{project.rel(path)}: {'written' if changed else 'unchanged'}")
 
