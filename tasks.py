@@ -32,6 +32,13 @@ def build(c, lang=None, doc=None, profile="print"):
     cli.build(lang=lang, doc=doc, profile=profile)
 
 
+@task(help={"lang": "language code(s) (default: every language but the source)",
+            "format": "table (default) or json"})
+def stats(c, lang=None, format="table"):
+    """Translation progress per language and document: messages and words."""
+    cli.stats(lang=lang, fmt=format)
+
+
 @task(help={"doc": "document name(s) (default: all)",
             "lang": "language code(s) to put side by side (default: all)",
             "profile": "print (default) or screen"})

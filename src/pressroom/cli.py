@@ -11,7 +11,7 @@ import functools
 import sys
 import time
 
-from . import catalogs, extract as extract_mod, proof as proof_mod, render
+from . import catalogs, extract as extract_mod, proof as proof_mod, render, stats as stats_mod
 from .config import load_project
 from .errors import PressroomError
 
@@ -89,3 +89,14 @@ def proof(doc=None, lang=None, profile="print", root=None) -> None:
                              project.select_languages(lang), profile):
         counts = ", ".join(f"{lang} {n}" for lang, n in r.pages.items())
         _say(f"{project.rel(r.path)}: pages {counts}")
+
+
+@user_errors
+def stats(lang=None, fmt="table", root=None) -> None:
+    project = load_project(root)
+    langs = (project.select_languages(lang) if lang else
+             [code for code in project.languages if code != project.source_language])
+    if fmt not in ("table", "json"):
+        raise PressroomError(f"unknown format '{fmt}' (expected: table, json)")
+    rows = stats_mod.compute(project, langs)
+    _say(stats_mod.as_json(rows) if fmt == "json" else stats_mod.as_table(rows))
