@@ -42,6 +42,18 @@ class Text:
         return self.value
 
 
+class Ref(str):
+    """A non-translatable value (note id, image path) that remembers where it was written."""
+
+    line: int = 0
+    col: int = 0
+
+    def __new__(cls, value: str, pos: tuple[int, int] | None):
+        ref = super().__new__(cls, value)
+        ref.line, ref.col = pos if pos else (0, 0)
+        return ref
+
+
 @dataclass
 class Block:
     type: str
@@ -404,8 +416,7 @@ class _Loader:
             elif kind in ("noteid", "path"):
                 if not isinstance(value, str) or not value.strip():
                     raise self.error(f"{label} must be text", pos)
-                out[key] = str(value)
-                out[f"{key}@pos"] = pos
+                out[key] = Ref(str(value), pos)
             elif kind == "bool":
                 if not isinstance(value, bool):
                     raise self.error(f"{label} must be true or false", pos)
@@ -471,14 +482,15 @@ class _Loader:
         for section in doc.sections:
             for block in section.blocks:
                 for value in _walk_maps(block.fields):
-                    if "source" in value and value["source"] not in doc.notes:
-                        line, col = value.get("source@pos") or (block.line, block.col)
-                        raise ContentError(f"source '{value['source']}' is not a note id "
-                                           f"(notes: {known})", self.shown, line, col)
+                    source = value.get("source")
+                    if source is not None and source not in doc.notes:
+                        raise ContentError(f"source '{source}' is not a note id "
+                                           f"(notes: {known})", self.shown, source.line, source.col)
                     if "src" in value:
-                        self.check_image(value["src"], value.get("src@pos"))
+                        self.check_image(value["src"])
 
-    def check_image(self, src: str, pos) -> None:
+    def check_image(self, src: Ref) -> None:
+        pos = (src.line, src.col)
         content_dir = self.path.parent.resolve()
         target = (content_dir / src).resolve()
         if "://" in src or src.startswith(("/", "data:")) or not target.is_relative_to(content_dir):

@@ -51,16 +51,29 @@ def parse(text: str):
     return tokens[0].children or [] if tokens else []
 
 
-def _with_context(typography: Callable[[str], str] | None) -> Callable[[str, str], str]:
-    """Typography for one text run, seeing the character printed before it (a run
-    may start right after a link or emphasis: "[ici](...) !" needs the space fixed)."""
-    if typography is None:
-        return lambda last, run: run
-    def fix(last: str, run: str) -> str:
-        if last and not last.isspace():
-            return typography(last + run)[1:]
-        return typography(run)
-    return fix
+def _typeset(text: str, typography: Callable[[str], str] | None):
+    """The tokens of ``text``, each with its typeset text for a text run (else None).
+
+    A run may start right after a link or emphasis ("[ici](...) !"), so the rules
+    see the character printed before it."""
+    last = ""
+    for token in parse(text):
+        if token.type != "text":
+            yield token, None
+            continue
+        run = token.content
+        if typography is None:
+            fixed = run
+        elif last and not last.isspace():
+            fixed = typography(last + run)[1:]
+        else:
+            fixed = typography(run)
+        last = run[-1:] or last
+        yield token, fixed
+
+
+_TAGS = {"em_open": "<em>", "em_close": "</em>", "strong_open": "<strong>",
+         "strong_close": "</strong>", "link_close": "</a>", "softbreak": " ", "hardbreak": " "}
 
 
 def footnote_ids(text: str) -> list[str]:
@@ -76,58 +89,41 @@ def to_html(text: str,
     unknown id); ``typography(s)`` transforms plain text runs.
     """
     out: list[str] = []
-    fix = _with_context(typography)
-    last = ""
-    kind_of_last = ""
-    for token in parse(text):
+    previous_kind = ""
+    for token, run in _typeset(text, typography):
         kind = token.type
-        if kind == "text":
-            out.append(escape(fix(last, token.content), quote=False))
-            last = token.content[-1:] or last
-        elif kind in ("softbreak", "hardbreak"):
-            out.append(" ")
-        elif kind == "em_open":
-            out.append("<em>")
-        elif kind == "em_close":
-            out.append("</em>")
-        elif kind == "strong_open":
-            out.append("<strong>")
-        elif kind == "strong_close":
-            out.append("</strong>")
+        if run is not None:
+            out.append(escape(run, quote=False))
+        elif kind in _TAGS:
+            out.append(_TAGS[kind])
         elif kind == "link_open":
             href = token.attrs.get("href", "")
             if not str(href).startswith(ALLOWED_SCHEMES):
                 raise MarkupError(f"link target '{href}' is not allowed "
                                   "(use an http://, https:// or mailto: address)")
             out.append(f'<a href="{escape(str(href), quote=True)}">')
-        elif kind == "link_close":
-            out.append("</a>")
         elif kind == "footnote_ref":
             if footnote is None:
                 raise MarkupError(f"footnote [^{token.meta['id']}] is not allowed here")
             call = footnote(token.meta["id"])
             # Keep the call on the line of the word it follows ("centres.¹⁹").
-            previous = out[-1] if out and kind_of_last == "text" else ""
-            head, sep, word = previous.rpartition(" ")
+            head, sep, word = (out[-1] if previous_kind == "text" else "").rpartition(" ")
             if word:
                 out[-1] = f'{head}{sep}<span class="nobr">{word}{call}</span>'
             else:
                 out.append(call)
         else:  # pragma: no cover - every other rule is disabled
             out.append(escape(token.content, quote=False))
-        kind_of_last = kind
+        previous_kind = kind
     return "".join(out)
 
 
 def to_plain(text: str, typography: Callable[[str], str] | None = None) -> str:
     """The text of a message without markup or footnotes (for PDF metadata, alt text)."""
-    fix = _with_context(typography)
     parts = []
-    last = ""
-    for token in parse(text):
-        if token.type == "text":
-            parts.append(fix(last, token.content))
-            last = token.content[-1:] or last
+    for token, run in _typeset(text, typography):
+        if run is not None:
+            parts.append(run)
         elif token.type in ("softbreak", "hardbreak"):
             parts.append(" ")
     return "".join(parts).strip()
