@@ -173,3 +173,18 @@ def test_proof_contact_sheet_puts_languages_side_by_side(built):
         page_w = round(148 * 20 / 25.4)
         assert sheet.width >= 3 * page_w
         assert sheet.height >= results["en"].pages * round(210 * 20 / 25.4)
+
+
+def test_booklet_is_padded_with_blank_pages_before_the_back_cover(tmp_path):
+    from conftest import make_project
+    root = make_project(tmp_path / "proj")
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("brochure = 4", "brochure = 8"))
+    project = load_project(root)
+    result = render.build(project, ["en"], ["brochure"])[0]
+    reader = PdfReader(result.path)
+    texts = [page.extract_text().strip() for page in reader.pages]
+    assert result.pages == len(reader.pages) == 8
+    assert texts[3:7] == ["", "", "", ""]  # cover, contents, text, 4 blank pages
+    assert "Inter-Agency Working Group" in texts[7]  # the back cover stays last
+    assert all(len(page.trimbox) == 4 for page in reader.pages)

@@ -227,14 +227,14 @@ def make_environment(project: Project, loc: Localizer) -> Environment:
     return env
 
 
-def render_html(project: Project, doc: Document, loc: Localizer, *, profile: str = "print",
-                pad_pages: int = 0) -> str:
+def render_html(project: Project, doc: Document, loc: Localizer, *,
+                profile: str = "print") -> str:
     env = make_environment(project, loc)
     name = f"{doc.name}/document.html"
     try:
         template = env.get_template(name)
         return template.render(doc=view_model(doc, loc), lang=loc.lang, profile=profile,
-                               pad_pages=pad_pages, generator=f"pressroom {__version__}")
+                               generator=f"pressroom {__version__}")
     except PressroomError:
         raise
     except TemplateNotFound as exc:
@@ -281,6 +281,17 @@ def _render_document(project: Project, html: str, fetcher: SandboxFetcher):
     return document, collector.messages
 
 
+def _insert_blank_pages(project: Project, document, html: str, count: int,
+                        fetcher: SandboxFetcher):
+    """``count`` blank pages before the last page (the back cover), laid out with the
+    document's own stylesheets, without laying out the whole document again."""
+    head = html[: html.index("<body")]
+    blank_html = head + "<body>" + '<div class="blank-page"></div>' * count + "</body></html>"
+    blanks, _ = _render_document(project, blank_html, fetcher)
+    pages = document.pages
+    return document.copy(pages[:-1] + blanks.pages[:count] + pages[-1:])
+
+
 def _pdf_options(profile: str) -> dict:
     if profile == "screen":
         return {"pdf_tags": True, "pdf_variant": "pdf/ua-1"}
@@ -301,9 +312,7 @@ def build_one(project: Project, doc: Document, lang: str, translations: Translat
     pages = len(document.pages)
     if multiple > 1 and pages % multiple and profile == "print":
         pad = math.ceil(pages / multiple) * multiple - pages
-        loc = Localizer(doc, shown, translations)
-        html = render_html(project, doc, loc, profile=profile, pad_pages=pad)
-        document, warnings = _render_document(project, html, fetcher)
+        document = _insert_blank_pages(project, document, html, pad, fetcher)
         pages = len(document.pages)
     buffer = io.BytesIO()
     document.write_pdf(buffer, **_pdf_options(profile))
