@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from jinja2 import TemplateNotFound, TemplateSyntaxError
 from markupsafe import Markup, escape
 
-from . import __version__, formatting, markup, typography
+from . import __version__, formatting, markup, printmarks, typography
 from .catalogs import Translations, load_translations
 from .config import Project
 from .content import Block, Document, Text
@@ -228,12 +228,13 @@ def make_environment(project: Project, loc: Localizer) -> Environment:
 
 
 def render_html(project: Project, doc: Document, loc: Localizer, *,
-                profile: str = "print") -> str:
+                profile: str = "print", cmyk_profile: Path | None = None) -> str:
     env = make_environment(project, loc)
     name = f"{doc.name}/document.html"
     try:
         template = env.get_template(name)
         return template.render(doc=view_model(doc, loc), lang=loc.lang, profile=profile,
+                               cmyk_profile_url=cmyk_profile.as_uri() if cmyk_profile else "",
                                generator=f"pressroom {__version__}")
     except PressroomError:
         raise
@@ -292,10 +293,12 @@ def _insert_blank_pages(project: Project, document, html: str, count: int,
     return document.copy(pages[:-1] + blanks.pages[:count] + pages[-1:])
 
 
-def _pdf_options(profile: str) -> dict:
+def _pdf_options(project: Project, profile: str, html: str) -> dict:
     if profile == "screen":
         return {"pdf_tags": True, "pdf_variant": "pdf/ua-1"}
-    return {}
+    marks = bool(project.options.get("crop_marks", True))
+    return {"pdf_variant": "pdf/x-4",
+            "finisher": printmarks.finisher(html.encode("utf-8"), marks)}
 
 
 def build_one(project: Project, doc: Document, lang: str, translations: Translations,
@@ -305,8 +308,10 @@ def build_one(project: Project, doc: Document, lang: str, translations: Translat
     translations.missing.clear()
     shown = project.rel(project.content_path(doc.name))
     loc = Localizer(doc, shown, translations)
-    fetcher = SandboxFetcher([project.layouts_dir, project.content_dir])
-    html = render_html(project, doc, loc, profile=profile)
+    profile_icc = printmarks.cmyk_profile(project) if profile == "print" else None
+    fetcher = SandboxFetcher([project.layouts_dir, project.content_dir],
+                             files=[profile_icc] if profile_icc else [])
+    html = render_html(project, doc, loc, profile=profile, cmyk_profile=profile_icc)
     document, warnings = _render_document(project, html, fetcher)
     multiple = int(project.options.get("page_multiple", {}).get(doc.name, 1) or 1)
     pages = len(document.pages)
@@ -315,7 +320,7 @@ def build_one(project: Project, doc: Document, lang: str, translations: Translat
         document = _insert_blank_pages(project, document, html, pad, fetcher)
         pages = len(document.pages)
     buffer = io.BytesIO()
-    document.write_pdf(buffer, **_pdf_options(profile))
+    document.write_pdf(buffer, **_pdf_options(project, profile, html))
     path = project.pdf_path(lang, doc.name, profile)
     written = atomic_write_bytes(path, buffer.getvalue())
     fallbacks = len(translations.fallbacks | translations.missing) if lang != project.source_language else 0

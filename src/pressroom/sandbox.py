@@ -26,9 +26,10 @@ class RefusedURL(FatalURLFetchingError):
 
 
 class SandboxFetcher(URLFetcher):
-    def __init__(self, allowed: list[Path]):
+    def __init__(self, allowed: list[Path], files: list[Path] = ()):
         super().__init__(allowed_protocols=("file",))
         self.allowed = [Path(p).resolve() for p in allowed]
+        self.files = {Path(p).resolve() for p in files}  # single files, e.g. the ICC profile
         self.refused: list[RefusedURL] = []
         self.fetched: list[Path] = []
 
@@ -45,7 +46,7 @@ class SandboxFetcher(URLFetcher):
         if parts.netloc not in ("", "localhost"):
             self._refuse(url, "remote file URLs are not allowed")
         path = Path(unquote(parts.path)).resolve()
-        if not any(path.is_relative_to(root) for root in self.allowed):
+        if path not in self.files and not any(path.is_relative_to(root) for root in self.allowed):
             self._refuse(url, "outside the project's layouts/ and content/ folders")
         if not path.is_file():
             self._refuse(url, "file not found")
