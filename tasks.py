@@ -26,10 +26,19 @@ def compile_(c, lang=None):
 
 @task(help={"lang": "language code(s), comma-separated (default: all configured)",
             "doc": "document name(s): brochure, standards (default: all)",
-            "profile": "print (default: PDF for the printer) or screen"})
-def build(c, lang=None, doc=None, profile="print"):
-    """Render build/<lang>/<doc>.pdf for each language and document."""
-    cli.build(lang=lang, doc=doc, profile=profile)
+            "profile": "print (default: PDF/X-4 for the printer) or screen",
+            "preflight": "check the PDFs after building (default; --no-preflight to skip)"})
+def build(c, lang=None, doc=None, profile="print", preflight=True):
+    """Render build/<lang>/<doc>.pdf for each language and document, then preflight them."""
+    cli.build(lang=lang, doc=doc, profile=profile, preflight=preflight)
+
+
+@task(help={"lang": "language code(s), comma-separated (default: all configured)",
+            "doc": "document name(s) (default: all)",
+            "profile": "print (default) or screen"})
+def preflight(c, lang=None, doc=None, profile="print"):
+    """Check the built PDFs as a print shop would: fonts, boxes, bleed, colour, pages."""
+    cli.preflight(lang=lang, doc=doc, profile=profile)
 
 
 @task(help={"lang": "language code(s) (default: every language but the source)",

@@ -11,7 +11,8 @@ import functools
 import sys
 import time
 
-from . import catalogs, extract as extract_mod, proof as proof_mod, render, stats as stats_mod
+from . import (catalogs, extract as extract_mod, preflight as preflight_mod, proof as proof_mod,
+               render, stats as stats_mod)
 from .config import load_project
 from .errors import PressroomError
 
@@ -65,7 +66,7 @@ def compile(lang=None, root=None) -> None:  # noqa: A001 - the task's name
 
 
 @user_errors
-def build(lang=None, doc=None, profile="print", root=None) -> None:
+def build(lang=None, doc=None, profile="print", preflight=True, root=None) -> None:
     project = load_project(root)
     langs = project.select_languages(lang)
     docs = project.select_documents(doc)
@@ -80,6 +81,25 @@ def build(lang=None, doc=None, profile="print", root=None) -> None:
 
     results = render.build(project, langs, docs, profile, report=report)
     _say(f"built {len(results)} PDF(s) in {time.perf_counter() - start:.1f} s")
+    if preflight:
+        _run_preflight(project, langs, docs, profile)
+
+
+def _run_preflight(project, langs, docs, profile) -> None:
+    start = time.perf_counter()
+    problems, pages = preflight_mod.preflight(project, langs, docs, profile)
+    for problem in problems:
+        print(problem, file=sys.stderr, flush=True)
+    if problems:
+        raise preflight_mod.PreflightFailed(problems)
+    _say(f"preflight passed: {len(pages)} PDF(s), {sum(pages.values())} pages "
+         f"({time.perf_counter() - start:.1f} s)")
+
+
+@user_errors
+def preflight(lang=None, doc=None, profile="print", root=None) -> None:
+    project = load_project(root)
+    _run_preflight(project, project.select_languages(lang), project.select_documents(doc), profile)
 
 
 @user_errors

@@ -9,6 +9,7 @@ PDF is written atomically: a failed render leaves the previous PDF in place.
 from __future__ import annotations
 
 import io
+import json
 import logging
 import math
 import time
@@ -27,6 +28,7 @@ from .content import Block, Document, Text
 from .errors import MarkupError, PressroomError, RenderError
 from .extract import load_documents
 from .fsutil import atomic_write_bytes
+from .preflight import sidecar_path
 from .sandbox import SandboxFetcher
 
 PROFILES = ("print", "screen")
@@ -282,6 +284,34 @@ def _render_document(project: Project, html: str, fetcher: SandboxFetcher):
     return document, collector.messages
 
 
+def layout_overflows(document, tolerance_px: float = 1.0) -> list[str]:
+    """Text or images that run past the text area of their page (WeasyPrint lays
+    them out without a warning: a long URL, a figure too wide, a box too tall)."""
+    from weasyprint.formatting_structure import boxes
+
+    found = []
+    for number, page in enumerate(document.pages, start=1):
+        page_box = page._page_box
+        right = page_box.content_box_x() + page_box.width
+        bottom = page_box.content_box_y() + page_box.height
+        for child in page_box.children:
+            if isinstance(child, boxes.MarginBox):
+                continue
+            for box in child.descendants():
+                if not isinstance(box, (boxes.TextBox, boxes.ReplacedBox)):
+                    continue
+                over_x = box.position_x + box.margin_width() - right
+                over_y = box.position_y + box.margin_height() - bottom
+                if over_x > tolerance_px or over_y > tolerance_px:
+                    what = (f"'{box.text[:40]}'" if isinstance(box, boxes.TextBox)
+                            else "an image")
+                    side = "right" if over_x > tolerance_px else "bottom"
+                    by = max(over_x, over_y) * 0.75 / (72 / 25.4)
+                    found.append(f"page {number}: {what} overflows the {side} of the text "
+                                 f"area by {by:.1f} mm")
+    return found
+
+
 def _insert_blank_pages(project: Project, document, html: str, count: int,
                         fetcher: SandboxFetcher):
     """``count`` blank pages before the last page (the back cover), laid out with the
@@ -319,10 +349,14 @@ def build_one(project: Project, doc: Document, lang: str, translations: Translat
         pad = math.ceil(pages / multiple) * multiple - pages
         document = _insert_blank_pages(project, document, html, pad, fetcher)
         pages = len(document.pages)
+    warnings = list(dict.fromkeys(warnings + layout_overflows(document)))
     buffer = io.BytesIO()
     document.write_pdf(buffer, **_pdf_options(project, profile, html))
     path = project.pdf_path(lang, doc.name, profile)
     written = atomic_write_bytes(path, buffer.getvalue())
+    record = {"pages": pages, "warnings": warnings}
+    atomic_write_bytes(sidecar_path(path), json.dumps(record, ensure_ascii=False,
+                                                      indent=1).encode("utf-8"))
     fallbacks = len(translations.fallbacks | translations.missing) if lang != project.source_language else 0
     return BuildResult(doc.name, lang, profile, path, pages, time.perf_counter() - start,
                        written, fallbacks, warnings)

@@ -1,0 +1,332 @@
+"""``invoke preflight``: read each built PDF back and check what a print shop checks.
+
+Print PDFs (``build/<lang>/<doc>.pdf``):
+- every font embedded and one of the bundled fonts (``layouts/fonts/``);
+- every character of the translated text present in the bundled fonts;
+- TrimBox and BleedBox on every page, bleed as configured (3 mm), MediaBox
+  holding the BleedBox;
+- page count a multiple of the document's ``page_multiple``; the same document
+  in other languages within ``max_page_difference`` pages;
+- images at 300 dpi effective resolution or more;
+- no DeviceRGB colour (operators, colour spaces, images), an OutputIntent;
+- title and language in the metadata;
+- the layout warnings recorded at build time (overflow, WeasyPrint warnings).
+Screen PDFs (``.screen.pdf``): fonts, metadata, tags and bookmarks.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .config import Project
+from .errors import PressroomError
+
+MM = 72 / 25.4
+MIN_DPI = 300
+RGB_OPERATORS = {"rg", "RG"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    page: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}: page {self.page}: " if self.page else f"{self.path}: "
+        return where + self.message
+
+
+# --------------------------------------------------------------------------- fonts
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+@lru_cache(maxsize=8)
+def bundled_fonts(fonts_dir: Path) -> tuple[tuple[str, ...], frozenset[int]]:
+    """(normalised family names, union of the cmaps) of the fonts in ``fonts_dir``."""
+    from fontTools.ttLib import TTFont
+
+    families, chars = set(), set()
+    for path in sorted(fonts_dir.glob("*.[ot]tf")):
+        font = TTFont(path, lazy=True)
+        families.add(_norm(font["name"].getBestFamilyName()))
+        chars.update(font.getBestCmap())
+        font.close()
+    return tuple(sorted(families, key=len, reverse=True)), frozenset(chars)
+
+
+def _font_problems(pdf, shown: str, families: tuple[str, ...]) -> list[Problem]:
+    problems, seen = [], set()
+    for number, page in enumerate(pdf.pages, start=1):
+        for font in _fonts_of(page):
+            base = str(font.get("/BaseFont", "/unnamed"))[1:]
+            if base in seen:
+                continue
+            seen.add(base)
+            name = base.split("+", 1)[-1]
+            target = font["/DescendantFonts"][0] if "/DescendantFonts" in font else font
+            descriptor = target.get("/FontDescriptor")
+            embedded = descriptor is not None and any(
+                key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+            if not embedded:
+                problems.append(Problem(shown, number, f"font {name} is not embedded"))
+            if not any(_norm(name).startswith(family) for family in families):
+                problems.append(Problem(shown, number, f"font {name} is not one of the bundled "
+                                        "fonts (layouts/fonts/): a fallback font was used"))
+    return problems
+
+
+def _fonts_of(container, depth: int = 0):
+    resources = container.get("/Resources")
+    if resources is None or depth > 8:
+        return
+    for font in (resources.get("/Font") or {}).values():
+        yield font
+    for xobject in (resources.get("/XObject") or {}).values():
+        if xobject.get("/Subtype") == "/Form":
+            yield from _fonts_of(xobject, depth + 1)
+
+
+def glyph_problems(project: Project, lang: str, docs: list[str]) -> list[Problem]:
+    """Characters of the translated text that no bundled font has (checked before
+    rendering, against the fonts' cmaps with fontTools)."""
+    from .catalogs import read_catalog
+
+    _, chars = bundled_fonts(project.layouts_dir / "fonts")
+    path = project.po_path(lang)
+    if not path.exists():
+        return []
+    shown = project.rel(path)
+    problems = []
+    for message in read_catalog(path, shown, lang):
+        if not message.id or not message.string:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        missing = sorted({c for s in strings for c in s if ord(c) not in chars and c not in "\n\t"})
+        if missing:
+            listed = " ".join(f"U+{ord(c):04X} {c!r}" for c in missing)
+            problems.append(Problem(f"{shown}:{message.lineno}", None,
+                                    f"no bundled font has these characters: {listed}"))
+    return problems
+
+
+# --------------------------------------------------------------------------- colour, images
+def _walk_content(container, ctm, visit, depth: int = 0) -> None:
+    """Run ``visit(operator, operands, ctm, resources)`` over a content stream,
+    following q/Q/cm and form XObjects."""
+    import pikepdf
+
+    resources = container.get("/Resources") or {}
+    stack = []
+    try:
+        instructions = pikepdf.parse_content_stream(container)
+    except Exception:  # pragma: no cover - unreadable stream
+        return
+    for operands, operator in instructions:
+        op = str(operator)
+        if op == "q":
+            stack.append(ctm)
+        elif op == "Q":
+            ctm = stack.pop() if stack else ctm
+        elif op == "cm":
+            ctm = _multiply([float(v) for v in operands], ctm)
+        visit(op, operands, ctm, resources)
+        if op == "Do" and depth < 8:
+            xobject = (resources.get("/XObject") or {}).get(str(operands[0]))
+            if xobject is not None and xobject.get("/Subtype") == "/Form":
+                matrix = [float(v) for v in xobject.get("/Matrix", [1, 0, 0, 1, 0, 0])]
+                _walk_content(xobject, _multiply(matrix, ctm), visit, depth + 1)
+
+
+def _multiply(m, n):
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = n
+    return [a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
+            e * A + f * C + E, e * B + f * D + F]
+
+
+def _is_rgb(space) -> bool:
+    if space is None:
+        return False
+    name = str(space)
+    if name == "/DeviceRGB":
+        return True
+    try:
+        if str(space[0]) == "/ICCBased":
+            return int(space[1].get("/N", 0)) == 3
+        if str(space[0]) in ("/Indexed", "/Separation", "/DeviceN"):
+            return _is_rgb(space[1] if str(space[0]) == "/Indexed" else space[2])
+    except (TypeError, IndexError, KeyError, AttributeError):
+        pass
+    return False
+
+
+def _colour_and_image_problems(pdf, shown: str, check_rgb: bool) -> list[Problem]:
+    problems: list[Problem] = []
+    for number, page in enumerate(pdf.pages, start=1):
+        found: dict[str, str] = {}
+
+        def visit(op, operands, ctm, resources, number=number, found=found):
+            if check_rgb and op in RGB_OPERATORS:
+                found.setdefault("rgb", f"DeviceRGB colour operator '{op}'")
+            elif check_rgb and op in ("cs", "CS"):
+                name = str(operands[0])
+                space = (resources.get("/ColorSpace") or {}).get(name) if name.startswith("/") \
+                    and name not in ("/DeviceRGB", "/DeviceCMYK", "/DeviceGray", "/Pattern") else name
+                if _is_rgb(space):
+                    found.setdefault("rgb", f"RGB colour space {name}")
+            elif op == "Do":
+                xobject = (resources.get("/XObject") or {}).get(str(operands[0]))
+                if xobject is None or xobject.get("/Subtype") != "/Image":
+                    return
+                if check_rgb and _is_rgb(xobject.get("/ColorSpace")):
+                    found.setdefault(f"img-rgb{operands[0]}", f"RGB image {operands[0]}")
+                a, b, c, d = ctm[:4]
+                width_in = math.hypot(a, b) / 72
+                height_in = math.hypot(c, d) / 72
+                if width_in <= 0 or height_in <= 0:
+                    return
+                dpi = min(int(xobject.get("/Width", 0)) / width_in,
+                          int(xobject.get("/Height", 0)) / height_in)
+                if dpi < MIN_DPI:
+                    found.setdefault(f"dpi{operands[0]}",
+                                     f"image {operands[0]} is {dpi:.0f} dpi at its printed size "
+                                     f"(needs {MIN_DPI})")
+
+        _walk_content(page, [1, 0, 0, 1, 0, 0], visit)
+        problems.extend(Problem(shown, number, message) for message in found.values())
+    return problems
+
+
+# --------------------------------------------------------------------------- boxes
+def _box_problems(pdf, shown: str, bleed_mm: float) -> list[Problem]:
+    problems = []
+    want = bleed_mm * MM
+    for number, page in enumerate(pdf.pages, start=1):
+        if "/TrimBox" not in page or "/BleedBox" not in page:
+            missing = [b for b in ("/TrimBox", "/BleedBox") if b not in page]
+            problems.append(Problem(shown, number, f"{' and '.join(m[1:] for m in missing)} missing"))
+            continue
+        trim = [float(v) for v in page.TrimBox]
+        bleed = [float(v) for v in page.BleedBox]
+        media = [float(v) for v in page.MediaBox]
+        sides = [trim[0] - bleed[0], trim[1] - bleed[1], bleed[2] - trim[2], bleed[3] - trim[3]]
+        if any(abs(side - want) > 0.1 * MM for side in sides):
+            got = ", ".join(f"{side / MM:.1f}" for side in sides)
+            problems.append(Problem(shown, number, f"bleed is {got} mm (left, bottom, right, top); "
+                                    f"the printer needs {bleed_mm:g} mm on every side"))
+        if media[0] > bleed[0] + 0.01 or media[1] > bleed[1] + 0.01 or \
+                media[2] < bleed[2] - 0.01 or media[3] < bleed[3] - 0.01:
+            problems.append(Problem(shown, number, "MediaBox is smaller than the BleedBox"))
+        if number > 1 and len(problems) > 3:
+            break  # the same fault on every page says nothing more
+    return problems
+
+
+# --------------------------------------------------------------------------- metadata
+def _metadata_problems(pdf, shown: str, screen: bool) -> list[Problem]:
+    problems = []
+    title = str(pdf.docinfo.get("/Title", "")).strip() if pdf.docinfo is not None else ""
+    if not title:
+        problems.append(Problem(shown, None, "no document title in the metadata"))
+    if not str(pdf.Root.get("/Lang", "")).strip():
+        problems.append(Problem(shown, None, "no document language (/Lang) in the metadata"))
+    if screen:
+        if "/StructTreeRoot" not in pdf.Root:
+            problems.append(Problem(shown, None, "not tagged (no structure tree): not PDF/UA"))
+        if "/Outlines" not in pdf.Root:
+            problems.append(Problem(shown, None, "no bookmarks"))
+    else:
+        intents = pdf.Root.get("/OutputIntents")
+        if not intents or not any(str(i.get("/S")) == "/GTS_PDFX" for i in intents):
+            problems.append(Problem(shown, None, "no PDF/X OutputIntent (the printer cannot tell "
+                                    "which CMYK the colours are in)"))
+    return problems
+
+
+# --------------------------------------------------------------------------- sidecar
+def sidecar_path(pdf: Path) -> Path:
+    return pdf.with_name(pdf.name + ".json")
+
+
+def check_pdf(project: Project, doc: str, lang: str, profile: str = "print") -> tuple[list[Problem], int]:
+    import pikepdf
+
+    path = project.pdf_path(lang, doc, profile)
+    shown = project.rel(path)
+    if not path.exists():
+        return [Problem(shown, None, "not built (run `invoke build`)")], 0
+    try:
+        pdf = pikepdf.open(path)
+    except Exception as exc:
+        return [Problem(shown, None, f"unreadable PDF: {exc}")], 0
+    with pdf:
+        families, _ = bundled_fonts(project.layouts_dir / "fonts")
+        screen = profile == "screen"
+        problems = _font_problems(pdf, shown, families)
+        problems += _metadata_problems(pdf, shown, screen)
+        problems += _colour_and_image_problems(pdf, shown, check_rgb=not screen)
+        pages = len(pdf.pages)
+        if not screen:
+            problems += _box_problems(pdf, shown, float(project.options.get("bleed_mm", 3)))
+            multiple = int(project.options.get("page_multiple", {}).get(doc, 1) or 1)
+            if pages % multiple:
+                problems.append(Problem(shown, None, f"{pages} pages: a {doc} must have a multiple "
+                                        f"of {multiple} pages"))
+    side = sidecar_path(path)
+    if side.exists():
+        try:
+            for warning in json.loads(side.read_text(encoding="utf-8")).get("warnings", []):
+                problems.append(Problem(shown, None, f"layout: {warning}"))
+        except (ValueError, AttributeError):
+            problems.append(Problem(project.rel(side), None, "unreadable build record"))
+    return problems, pages
+
+
+def preflight(project: Project, langs: list[str], docs: list[str],
+              profile: str = "print") -> tuple[list[Problem], dict[tuple[str, str], int]]:
+    problems: list[Problem] = []
+    pages: dict[tuple[str, str], int] = {}
+    for lang in langs:
+        problems += glyph_problems(project, lang, docs)
+        for doc in docs:
+            found, count = check_pdf(project, doc, lang, profile)
+            problems += found
+            if count:
+                pages[(doc, lang)] = count
+    limit = int(project.options.get("max_page_difference", 0))
+    for doc in docs if profile == "print" else []:  # printed editions are imposed alike
+        counts = {lang: pages.get((doc, lang)) for lang in project.languages}
+        for lang in project.languages:  # built earlier in other languages: compare too
+            path = project.pdf_path(lang, doc, profile)
+            if counts[lang] is None and path.exists():
+                counts[lang] = _page_count(path)
+        known = {lang: n for lang, n in counts.items() if n}
+        if known and max(known.values()) - min(known.values()) > limit:
+            listed = ", ".join(f"{lang} {n}" for lang, n in known.items())
+            problems.append(Problem(f"build/*/{doc}.pdf", None,
+                                    f"page counts differ across languages ({listed}); "
+                                    f"max_page_difference is {limit}"))
+    return problems, pages
+
+
+def _page_count(path: Path) -> int:
+    import pikepdf
+
+    try:
+        with pikepdf.open(path) as pdf:
+            return len(pdf.pages)
+    except Exception:
+        return 0
+
+
+class PreflightFailed(PressroomError):
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"preflight failed: {len(problems)} problem(s)")
+        self.problems = problems
