@@ -27,10 +27,27 @@ def compile_(c, lang=None):
 @task(help={"lang": "language code(s), comma-separated (default: all configured)",
             "doc": "document name(s): brochure, standards (default: all)",
             "profile": "print (default: PDF/X-4 for the printer) or screen",
-            "preflight": "check the PDFs after building (default; --no-preflight to skip)"})
-def build(c, lang=None, doc=None, profile="print", preflight=True):
-    """Render build/<lang>/<doc>.pdf for each language and document, then preflight them."""
-    cli.build(lang=lang, doc=doc, profile=profile, preflight=preflight)
+            "preflight": "check the PDFs after building (default; --no-preflight to skip)",
+            "allow-incomplete": "print run with untranslated or fuzzy strings in English"})
+def build(c, lang=None, doc=None, profile="print", preflight=True, allow_incomplete=False):
+    """Render build/<lang>/<doc>.pdf for each language and document, then preflight them.
+
+    A print run refuses a catalogue with untranslated or fuzzy strings or check
+    errors unless --allow-incomplete; --lang qps builds a pseudo-translation."""
+    cli.build(lang=lang, doc=doc, profile=profile, preflight=preflight,
+              allow_incomplete=allow_incomplete)
+
+
+@task(help={"lang": "language code(s) (default: every language but the source)"})
+def check(c, lang=None):
+    """Check translations: footnotes, links, emphasis, HTML, numbers, length, glossary."""
+    cli.check(lang=lang)
+
+
+@task(name="init-lang", positional=["code"], help={"code": "a locale code such as de or pt_BR"})
+def init_lang(c, code):
+    """Add a language: its catalogue from the template, and the configuration."""
+    cli.init_lang(code)
 
 
 @task(help={"lang": "language code(s), comma-separated (default: all configured)",

@@ -81,12 +81,22 @@ def test_translation_with_unknown_footnote_names_the_catalogue(ready, invoke_in)
     po = ready / "locales/fr/LC_MESSAGES/messages.po"
     text = po.read_text().replace("sont détenus.[^global-study]", "sont détenus.[^etude]")
     po.write_text(text)
-    line = text[: text.index("[^etude]")].count("\n") + 1
+    line = text[: text.index('msgid "Every year')].count("\n") + 1
     before = snapshot(ready)
+    # A print run is refused by the gate, which names the entry...
     run = invoke_in(ready, "build", "--lang", "fr")
-    assert_one_line_error(run, "locales/fr/LC_MESSAGES/messages.po:")
-    assert "footnote [^etude] is not a note" in run.stderr
-    assert abs(int(run.stderr.split(":")[1]) - line) <= 1
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert f"locales/fr/LC_MESSAGES/messages.po:{line}: footnote [^global-study] missing in translation" in lines
+    assert f"locales/fr/LC_MESSAGES/messages.po:{line}: footnote [^etude] is not in the English" in lines
+    assert lines[-1].startswith("error: print run refused: fr (2)")
+    # ...and a screen build, which only warns, stops at the broken message itself.
+    run = invoke_in(ready, "build", "--lang", "fr", "--profile", "screen")
+    errors = [x for x in run.stderr.strip().splitlines() if not x.startswith("warning:")]
+    assert run.returncode == 1 and len(errors) == 1, run.stderr
+    assert errors[0].startswith("locales/fr/LC_MESSAGES/messages.po:")
+    assert "footnote [^etude] is not a note" in errors[0]
+    assert abs(int(errors[0].split(":")[1]) - line) <= 1
     assert snapshot(ready) == before
 
 

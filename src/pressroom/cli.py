@@ -11,8 +11,8 @@ import functools
 import sys
 import time
 
-from . import (catalogs, extract as extract_mod, preflight as preflight_mod, proof as proof_mod,
-               render, stats as stats_mod)
+from . import (catalogs, check as check_mod, extract as extract_mod, gate, languages,
+               preflight as preflight_mod, proof as proof_mod, render, stats as stats_mod)
 from .config import load_project
 from .errors import PressroomError
 
@@ -66,10 +66,13 @@ def compile(lang=None, root=None) -> None:  # noqa: A001 - the task's name
 
 
 @user_errors
-def build(lang=None, doc=None, profile="print", preflight=True, root=None) -> None:
+def build(lang=None, doc=None, profile="print", preflight=True, allow_incomplete=False,
+          root=None) -> None:
     project = load_project(root)
     langs = project.select_languages(lang)
     docs = project.select_documents(doc)
+    documents = extract_mod.load_documents(project, docs)  # content errors come first
+    _print_run_gate(project, langs, docs, profile, allow_incomplete)
     start = time.perf_counter()
 
     def report(r: render.BuildResult) -> None:
@@ -79,10 +82,40 @@ def build(lang=None, doc=None, profile="print", preflight=True, root=None) -> No
         for warning in dict.fromkeys(r.warnings):
             print(f"{project.rel(r.path)}: warning: {warning}", file=sys.stderr, flush=True)
 
-    results = render.build(project, langs, docs, profile, report=report)
+    results = render.build(project, langs, docs, profile, report=report, documents=documents)
     _say(f"built {len(results)} PDF(s) in {time.perf_counter() - start:.1f} s")
     if preflight:
         _run_preflight(project, langs, docs, profile)
+
+
+GATE_LISTED = 40
+
+
+def _print_run_gate(project, langs, docs, profile, allow_incomplete) -> None:
+    """Refuse a print run of an incomplete or broken catalogue (see pressroom.gate)."""
+    released = gate.release_languages(project)
+    refused = []
+    for lang in langs:
+        found = gate.blockers(project, lang, docs)
+        if not found:
+            continue
+        strict = profile == "print" and lang in released and not allow_incomplete
+        for blocker in found[:GATE_LISTED]:
+            print(blocker if strict else f"warning: {blocker}", file=sys.stderr, flush=True)
+        if len(found) > GATE_LISTED:
+            print(f"… and {len(found) - GATE_LISTED} more", file=sys.stderr, flush=True)
+        if strict:
+            refused.append(f"{lang} ({len(found)})")
+        else:
+            why = ("--allow-incomplete" if allow_incomplete else
+                   "screen profile" if profile != "print" else "not released for print")
+            print(f"warning: {lang}: {len(found)} string(s) incomplete or with errors will print "
+                  f"in English ({why})", file=sys.stderr, flush=True)
+    if refused:
+        raise gate.GateRefused(
+            f"print run refused: {', '.join(refused)} string(s) untranslated, fuzzy or with "
+            "check errors (listed above); finish the translation, or build with "
+            "--allow-incomplete to print those strings in English")
 
 
 def _run_preflight(project, langs, docs, profile) -> None:
@@ -120,3 +153,26 @@ def stats(lang=None, fmt="table", root=None) -> None:
         raise PressroomError(f"unknown format '{fmt}' (expected: table, json)")
     rows = stats_mod.compute(project, langs)
     _say(stats_mod.as_json(rows) if fmt == "json" else stats_mod.as_table(rows))
+
+
+@user_errors
+def check(lang=None, root=None) -> None:
+    project = load_project(root)
+    langs = (project.select_languages(lang) if lang else
+             [code for code in project.languages if code != project.source_language])
+    findings = check_mod.check(project, langs)
+    for finding in findings:
+        print(finding, file=sys.stderr if finding.level == check_mod.ERROR else sys.stdout,
+              flush=True)
+    errors = sum(1 for f in findings if f.level == check_mod.ERROR)
+    _say(f"checked {', '.join(langs)}: {errors} error(s), {len(findings) - errors} warning(s)")
+    if errors:
+        raise SystemExit(1)
+
+
+@user_errors
+def init_lang(code, root=None) -> None:
+    project = load_project(root)
+    path = languages.init_language(project, code)
+    _say(f"{project.rel(path)}: created; {code} added to [tool.pressroom] languages "
+         "(not released for print until you add it to release_languages)")

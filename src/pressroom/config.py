@@ -8,6 +8,9 @@ from pathlib import Path
 
 from .errors import ConfigError
 
+# Reserved codes for pseudo-localisation (see pressroom.pseudo); never configured.
+PSEUDO_LANGUAGES = ("qps",)
+
 
 @dataclass(frozen=True)
 class Project:
@@ -63,7 +66,7 @@ class Project:
             return list(self.languages)
         wanted = [code.strip() for code in lang.split(",") if code.strip()]
         for code in wanted:
-            if code not in self.languages:
+            if code not in self.languages and code not in PSEUDO_LANGUAGES:
                 raise ConfigError(
                     f"unknown language '{code}' (configured: {', '.join(self.languages)}); "
                     "add it to [tool.pressroom] languages in pyproject.toml",

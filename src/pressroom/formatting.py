@@ -15,11 +15,16 @@ def _base(lang: str) -> str:
     return lang.replace("-", "_").split("_")[0].lower()
 
 
+def babel_locale(lang: str) -> str:
+    """The CLDR locale for a language code; pseudo-locales format like English."""
+    return "en" if _base(lang) in ("qps", "qpa", "qpb") else lang
+
+
 def number(value: float | int, lang: str) -> str:
     """330000 -> 330,000 (en), 330.000 (es), 330 000 (fr, narrow no-break space)."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return format_decimal(value, locale=lang, decimal_quantization=False)
+    return format_decimal(value, locale=babel_locale(lang), decimal_quantization=False)
 
 
 def percent(value: float | int, lang: str) -> str:
@@ -33,8 +38,8 @@ def percent(value: float | int, lang: str) -> str:
 def date(value: _dt.date, lang: str) -> str:
     """1 November 2026 / 1 de noviembre de 2026 / 1er novembre 2026."""
     base = _base(lang)
-    pattern = _DATE_PATTERNS.get(base, "long")
-    text = format_date(value, format=pattern, locale=lang)
+    pattern = _DATE_PATTERNS.get(_base(babel_locale(lang)), "long")
+    text = format_date(value, format=pattern, locale=babel_locale(lang))
     if base == "fr" and value.day == 1:
         text = "1er" + text[1:]
     return text

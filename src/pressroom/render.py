@@ -23,12 +23,13 @@ from markupsafe import Markup, escape
 
 from . import __version__, formatting, markup, printmarks, typography
 from .catalogs import Translations, load_translations
-from .config import Project
+from .config import PSEUDO_LANGUAGES, Project
 from .content import Block, Document, Text
 from .errors import MarkupError, PressroomError, RenderError
 from .extract import load_documents
 from .fsutil import atomic_write_bytes
 from .preflight import sidecar_path
+from .pseudo import pseudo_translations
 from .sandbox import SandboxFetcher
 
 PROFILES = ("print", "screen")
@@ -357,18 +358,20 @@ def build_one(project: Project, doc: Document, lang: str, translations: Translat
     record = {"pages": pages, "warnings": warnings}
     atomic_write_bytes(sidecar_path(path), json.dumps(record, ensure_ascii=False,
                                                       indent=1).encode("utf-8"))
-    fallbacks = len(translations.fallbacks | translations.missing) if lang != project.source_language else 0
+    fallbacks = (0 if lang in (project.source_language, *PSEUDO_LANGUAGES)
+                 else len(translations.fallbacks | translations.missing))
     return BuildResult(doc.name, lang, profile, path, pages, time.perf_counter() - start,
                        written, fallbacks, warnings)
 
 
 def build(project: Project, langs: list[str], docs: list[str], profile: str = "print",
-          report=None) -> list[BuildResult]:
+          report=None, documents: dict[str, Document] | None = None) -> list[BuildResult]:
     """Build every (document, language). Inputs are all read and checked first."""
     if profile not in PROFILES:
         raise PressroomError(f"unknown profile '{profile}' (expected one of: {', '.join(PROFILES)})")
-    documents = load_documents(project, docs)
-    translations = {lang: load_translations(project, lang) for lang in langs}
+    documents = documents or load_documents(project, docs)
+    translations = {lang: (pseudo_translations(lang) if lang in PSEUDO_LANGUAGES
+                           else load_translations(project, lang)) for lang in langs}
     results = []
     for lang in langs:
         for name in docs:

@@ -1,0 +1,187 @@
+"""``invoke check``: does every translation keep what the print needs?
+
+For each translated message: the same footnote references and link targets as
+the English, emphasis that opens and closes, no raw HTML, the numbers of the
+English (in any locale format), the length limit (``#, max-length:N``), and the
+agreed terms of ``locales/glossary.csv``. A translation identical to the English
+is a warning unless the entry carries the ``ignore-same`` flag (as in Weblate).
+Untranslated and fuzzy entries are listed as warnings.
+
+Each finding is one line: ``locales/fr/LC_MESSAGES/messages.po:123: message``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import markup
+from .catalogs import read_catalog
+from .config import Project
+from .errors import PressroomError
+
+ERROR, WARNING = "error", "warning"
+_HTML = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*>")
+_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f\u2009 ]\d+)*")
+_MAX_LENGTH = re.compile(r"^max-length:(\d+)$")
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    line: int
+    level: str
+    message: str
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.level == WARNING else ""
+        return f"{self.path}:{self.line}: {prefix}{self.message}"
+
+
+# --------------------------------------------------------------------------- glossary
+@dataclass(frozen=True)
+class Term:
+    english: str
+    translations: dict[str, tuple[str, ...]]
+    pattern: re.Pattern
+
+
+def _fold(text: str) -> str:
+    """Compare terms without caring about case, apostrophe style, hyphens or spacing."""
+    text = unicodedata.normalize("NFC", text).replace("’", "'").replace("‘", "'")
+    text = re.sub(r"[\u00a0\u202f\u2009\s-]+", " ", text)
+    return text.lower()
+
+
+def load_glossary(path: Path) -> list[Term]:
+    if not path.exists():
+        return []
+    terms = []
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                english = (row.get("en") or "").strip()
+                if not english:
+                    continue
+                translations = {lang: tuple(_fold(a.strip()) for a in value.split("|") if a.strip())
+                                for lang, value in row.items()
+                                if lang not in ("en", "status", "note") and value}
+                pattern = re.compile(r"\b" + re.escape(_fold(english)) + r"\b")
+                terms.append(Term(english, translations, pattern))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise PressroomError(f"unreadable glossary: {exc}", str(path)) from None
+    return terms
+
+
+# --------------------------------------------------------------------------- checks
+def _digits(text: str) -> Counter:
+    """Numbers as digit strings, separators dropped: 330,000 / 330.000 / 330 000 -> 330000."""
+    found = Counter()
+    for match in _NUMBER.finditer(text):
+        found[re.sub(r"\D", "", match.group())] += 1
+    return found
+
+
+def _runs(tokens, skip_emphasis: bool = False) -> str:
+    """The plain text of a message; optionally without emphasised runs (titles of
+    publications, which may stay in their original language)."""
+    out, depth = [], 0
+    for t in tokens:
+        if t.type in ("em_open", "strong_open"):
+            depth += 1
+        elif t.type in ("em_close", "strong_close"):
+            depth -= 1
+        elif t.type == "text" and not (skip_emphasis and depth):
+            out.append(t.content)
+    return " ".join(out)
+
+
+def check_message(msgid: str, msgstr: str, flags: set[str], lang: str,
+                  glossary: list[Term]) -> list[tuple[str, str]]:
+    """(level, message) for one translated message."""
+    out: list[tuple[str, str]] = []
+    source, target = markup.parse(msgid), markup.parse(msgstr)
+
+    src_notes = Counter(t.meta["id"] for t in source if t.type == "footnote_ref")
+    tgt_notes = Counter(t.meta["id"] for t in target if t.type == "footnote_ref")
+    for note in sorted(src_notes - tgt_notes):
+        out.append((ERROR, f"footnote [^{note}] missing in translation"))
+    for note in sorted(tgt_notes - src_notes):
+        out.append((ERROR, f"footnote [^{note}] is not in the English"))
+
+    src_links = Counter(t.attrs.get("href") for t in source if t.type == "link_open")
+    tgt_links = Counter(t.attrs.get("href") for t in target if t.type == "link_open")
+    for url in sorted(src_links - tgt_links):
+        out.append((ERROR, f"link to {url} missing in translation"))
+    for url in sorted(tgt_links - src_links):
+        out.append((ERROR, f"link to {url} is not in the English"))
+
+    for marker, name in (("**", "strong"), ("*", "em")):
+        opened = sum(1 for t in target if t.type == f"{name}_open")
+        if opened != sum(1 for t in source if t.type == f"{name}_open"):
+            out.append((ERROR, f"{'bold' if name == 'strong' else 'emphasis'} ({marker}…{marker}) "
+                               "differs from the English: check that every marker is closed"))
+            break
+    if "*" in _runs(target) and "*" not in _runs(source):
+        out.append((ERROR, "a '*' is left over: emphasis markers must come in pairs"))
+
+    tag = _HTML.search(msgstr)
+    if tag and not _HTML.search(msgid):
+        out.append((ERROR, f"raw HTML {tag.group(0)!r} is not allowed (it would print as text)"))
+
+    src_numbers = _digits(_runs(source))
+    tgt_numbers = _digits(_runs(target))
+    for number in sorted(src_numbers - tgt_numbers):
+        if len(number) == 1 or (len(number) == 2 and int(number) <= 10):
+            continue  # one to ten may be written in words (UN Spanish and French style)
+        out.append((ERROR, f"number {number} of the English is missing in the translation"))
+
+    for flag in flags:
+        match = _MAX_LENGTH.match(flag)
+        if match and len(msgstr) > int(match.group(1)):
+            out.append((ERROR, f"translation is {len(msgstr)} characters, over the limit of "
+                               f"{match.group(1)}"))
+
+    if msgstr == msgid and "ignore-same" not in flags and re.search(r"[a-z]{3}", msgid) \
+            and not re.fullmatch(r"[\w./()-]*\d[\w./()-]*", msgid):  # symbols such as A/RES/71/1
+        out.append((WARNING, "translation identical to the English (add the flag ignore-same "
+                             "if that is right)"))
+
+    folded_source, folded_target = _fold(_runs(source, skip_emphasis=True)), _fold(msgstr)
+    for term in glossary:
+        wanted = term.translations.get(lang) or term.translations.get(lang.split("_")[0])
+        if wanted and term.pattern.search(folded_source) and \
+                not any(alt in folded_target for alt in wanted):
+            out.append((WARNING, f"glossary: '{term.english}' should be "
+                                 f"'{' or '.join(wanted)}'"))
+    return out
+
+
+def check(project: Project, langs: list[str]) -> list[Finding]:
+    glossary = load_glossary(project.locales_dir / "glossary.csv")
+    findings = []
+    for lang in langs:
+        path = project.po_path(lang)
+        shown = project.rel(path)
+        catalog = read_catalog(path, shown, lang)
+        for message in catalog:
+            if not message.id or isinstance(message.id, tuple):
+                continue
+            line = message.lineno or 0
+            if message.fuzzy:
+                findings.append(Finding(shown, line, WARNING, "fuzzy: the English changed; "
+                                        "review the translation and clear the flag"))
+            if not message.string:
+                if lang != project.source_language:
+                    findings.append(Finding(shown, line, WARNING, "untranslated"))
+                continue
+            for level, text in check_message(message.id, message.string, set(message.flags),
+                                             lang, glossary):
+                if lang == project.source_language and text.startswith(("glossary", "translation identical")):
+                    continue
+                findings.append(Finding(shown, line, level, text))
+    return findings
