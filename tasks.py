@@ -24,18 +24,21 @@ def compile_(c, lang=None):
     cli.compile(lang=lang)
 
 
-@task(help={"lang": "language code(s), comma-separated (default: all configured)",
+@task(aliases=(), help={"lang": "language code(s), comma-separated (default: all configured)",
             "doc": "document name(s): brochure, standards (default: all)",
             "profile": "print (default: PDF/X-4 for the printer) or screen",
             "preflight": "check the PDFs after building (default; --no-preflight to skip)",
-            "allow-incomplete": "print run with untranslated or fuzzy strings in English"})
-def build(c, lang=None, doc=None, profile="print", preflight=True, allow_incomplete=False):
+            "allow-incomplete": "print run with untranslated or fuzzy strings in English",
+            "jobs": "renders at once (default: the number of cores)",
+            "force": "render even the PDFs whose inputs did not change"})
+def build(c, lang=None, doc=None, profile="print", preflight=True, allow_incomplete=False,
+          jobs=None, force=False):
     """Render build/<lang>/<doc>.pdf for each language and document, then preflight them.
 
     A print run refuses a catalogue with untranslated or fuzzy strings or check
     errors unless --allow-incomplete; --lang qps builds a pseudo-translation."""
     cli.build(lang=lang, doc=doc, profile=profile, preflight=preflight,
-              allow_incomplete=allow_incomplete)
+              allow_incomplete=allow_incomplete, jobs=int(jobs) if jobs else None, force=force)
 
 
 @task(help={"lang": "language code(s) (default: every language but the source)"})

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from pressroom import catalogs, extract, render
+from pressroom import builder, catalogs, extract, render
 from pressroom.config import load_project
 
 from conftest import REPO
@@ -41,7 +41,7 @@ def built(tmp_path_factory):
     catalogs.update(project, ["en", "es", "fr"])
     fill(project.po_path("fr"), FR)
     fill(project.po_path("es"), ES)
-    results = render.build(project, ["en", "es", "fr"], ["brochure"])
+    results = builder.build(project, ["en", "es", "fr"], ["brochure"])
     return project, {r.lang: r for r in results}
 
 
@@ -111,13 +111,13 @@ def test_same_inputs_give_byte_identical_pdfs(built):
     path = project.pdf_path("fr", "brochure")
     first = path.read_bytes()
     path.unlink()
-    render.build(project, ["fr"], ["brochure"])
+    builder.build(project, ["fr"], ["brochure"])
     assert path.read_bytes() == first
 
 
 def test_screen_profile_has_no_bleed_and_is_tagged(built):
     project, _ = built
-    render.build(project, ["en"], ["brochure"], profile="screen")
+    builder.build(project, ["en"], ["brochure"], profile="screen")
     reader = PdfReader(project.pdf_path("en", "brochure", "screen"))
     page = reader.pages[0]
     assert [float(v) for v in page.mediabox] == [float(v) for v in page.trimbox]
@@ -134,7 +134,7 @@ def test_failed_build_keeps_previous_pdf(built):
     layout.write_text(original.replace("{% block body %}", "{% block body %}{{ missing.attr }}"))
     try:
         with pytest.raises(Exception):
-            render.build(project, ["en"], ["brochure"])
+            builder.build(project, ["en"], ["brochure"])
     finally:
         layout.write_text(original)
     assert path.read_bytes() == before
@@ -150,7 +150,7 @@ def test_real_publications_build_in_spanish(tmp_path):
         shutil.copytree(REPO / name, root / name)
     shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
     project = load_project(root)
-    results = render.build(project, ["es"], list(project.documents))
+    results = builder.build(project, ["es"], list(project.documents))
     assert {r.doc for r in results} == {"brochure", "standards"}
     brochure = text_of(project.pdf_path("es", "brochure"))
     standards = text_of(project.pdf_path("es", "standards"))
@@ -181,7 +181,7 @@ def test_booklet_is_padded_with_blank_pages_before_the_back_cover(tmp_path):
     pyproject = root / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace("brochure = 4", "brochure = 8"))
     project = load_project(root)
-    result = render.build(project, ["en"], ["brochure"])[0]
+    result = builder.build(project, ["en"], ["brochure"])[0]
     reader = PdfReader(result.path)
     texts = [page.extract_text().strip() for page in reader.pages]
     assert result.pages == len(reader.pages) == 8

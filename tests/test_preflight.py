@@ -6,7 +6,7 @@ import zlib
 import pikepdf
 import pytest
 
-from pressroom import preflight, render
+from pressroom import builder, preflight, render
 from pressroom.config import load_project
 
 from conftest import make_project
@@ -23,7 +23,7 @@ def built(tmp_path_factory):
     extract.extract(project)
     catalogs.update(project, ["en", "es", "fr"])
     fill(project.po_path("fr"), FR)
-    render.build(project, ["en", "fr"], ["brochure"])
+    builder.build(project, ["en", "fr"], ["brochure"])
     return project
 
 
@@ -155,7 +155,7 @@ def test_layout_overflow_is_recorded_and_reported(scratch):
     content = scratch.content_path("brochure")
     long_word = "x" * 300
     content.write_text(content.read_text().replace("Detention harms them.", long_word))
-    result = render.build(scratch, ["en"], ["brochure"])[0]
+    result = builder.build(scratch, ["en"], ["brochure"])[0]
     assert any("overflows the right of the text area" in w for w in result.warnings)
     problems = messages(preflight.preflight(scratch, ["en"], ["brochure"])[0])
     assert any(p.startswith("build/en/brochure.pdf: layout: page 3: 'xxxx") for p in problems)

@@ -201,6 +201,7 @@ class Translations:
     path: str | None = None
     fallbacks: set[tuple[str | None, str]] = field(default_factory=set)
     missing: set[tuple[str | None, str]] = field(default_factory=set)
+    layout_keys: frozenset[tuple[str | None, str]] = frozenset()  # strings of the templates
 
     def gettext(self, msgid: str, context: str | None = None) -> str:
         key = (context, msgid)
@@ -223,14 +224,16 @@ def load_translations(project: Project, lang: str) -> Translations:
             return Translations(lang, {}, path=shown)
         raise CatalogError("catalogue not found (run `invoke extract update`)", shown)
     catalog = read_catalog(path, shown, lang)
-    table, fuzzy, lines = {}, set(), {}
+    table, fuzzy, lines, layout = {}, set(), {}, set()
     for message in catalog:
         if not message.id or isinstance(message.id, tuple):
             continue
         key = (message.context, message.id)
         lines[key] = message.lineno or 0
+        if any(name.startswith("layouts/") for name, _ in message.locations):
+            layout.add(key)
         if message.fuzzy:
             fuzzy.add(key)
         elif message.string:
             table[key] = message.string
-    return Translations(lang, table, fuzzy, lines, shown)
+    return Translations(lang, table, fuzzy, lines, shown, layout_keys=frozenset(layout))

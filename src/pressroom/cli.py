@@ -11,7 +11,7 @@ import functools
 import sys
 import time
 
-from . import (catalogs, check as check_mod, extract as extract_mod, gate, languages,
+from . import (builder, catalogs, check as check_mod, extract as extract_mod, gate, languages,
                preflight as preflight_mod, proof as proof_mod, render, stats as stats_mod)
 from .config import load_project
 from .errors import PressroomError
@@ -67,7 +67,7 @@ def compile(lang=None, root=None) -> None:  # noqa: A001 - the task's name
 
 @user_errors
 def build(lang=None, doc=None, profile="print", preflight=True, allow_incomplete=False,
-          root=None) -> None:
+          jobs=None, force=False, root=None) -> None:
     project = load_project(root)
     langs = project.select_languages(lang)
     docs = project.select_documents(doc)
@@ -76,14 +76,20 @@ def build(lang=None, doc=None, profile="print", preflight=True, allow_incomplete
     start = time.perf_counter()
 
     def report(r: render.BuildResult) -> None:
-        note = "" if r.written else " (unchanged)"
+        if r.skipped:
+            _say(f"{project.rel(r.path)}: {r.pages} pages, up to date")
+            return
+        note = "" if r.written else " (same bytes as before)"
         extra = f"; {r.fallbacks} strings fell back to English" if r.fallbacks else ""
         _say(f"{project.rel(r.path)}: {r.pages} pages, {r.seconds:.1f} s{note}{extra}")
         for warning in dict.fromkeys(r.warnings):
             print(f"{project.rel(r.path)}: warning: {warning}", file=sys.stderr, flush=True)
 
-    results = render.build(project, langs, docs, profile, report=report, documents=documents)
-    _say(f"built {len(results)} PDF(s) in {time.perf_counter() - start:.1f} s")
+    results = builder.build(project, langs, docs, profile, report=report, documents=documents,
+                            jobs=jobs, force=force)
+    built = sum(1 for r in results if not r.skipped)
+    _say(f"built {built} PDF(s), {len(results) - built} up to date, "
+         f"in {time.perf_counter() - start:.1f} s")
     if preflight:
         _run_preflight(project, langs, docs, profile)
 

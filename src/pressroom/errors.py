@@ -19,6 +19,9 @@ class PressroomError(Exception):
         self.line = line
         self.col = col
 
+    def __reduce__(self):  # keep path and line when raised in a worker process
+        return (self.__class__, (self.message, self.path, self.line, self.col))
+
     def __str__(self) -> str:
         where = ""
         if self.path:

@@ -16,6 +16,7 @@ Screen PDFs (``.screen.pdf``): fonts, metadata, tags and bookmarks.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -25,6 +26,7 @@ from pathlib import Path
 
 from .config import Project
 from .errors import PressroomError
+from .fsutil import atomic_write_bytes
 
 MM = 72 / 25.4
 MIN_DPI = 300
@@ -255,13 +257,48 @@ def sidecar_path(pdf: Path) -> Path:
     return pdf.with_name(pdf.name + ".json")
 
 
-def check_pdf(project: Project, doc: str, lang: str, profile: str = "print") -> tuple[list[Problem], int]:
-    import pikepdf
+def _read_record(path: Path) -> dict:
+    try:
+        return json.loads(sidecar_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
+
+def _preflight_key(project: Project, data: bytes, profile: str) -> str:
+    fonts = sorted((p.name, p.stat().st_size) for p in (project.layouts_dir / "fonts").glob("*"))
+    settings = json.dumps([project.options, fonts, profile, MIN_DPI], sort_keys=True, default=str)
+    return hashlib.sha256(data + settings.encode("utf-8")).hexdigest()
+
+
+def check_pdf(project: Project, doc: str, lang: str, profile: str = "print") -> tuple[list[Problem], int]:
+    """Problems of one PDF; the result is kept in its build record and reused while
+    neither the PDF nor the settings change (a no-op build stays fast)."""
     path = project.pdf_path(lang, doc, profile)
     shown = project.rel(path)
     if not path.exists():
         return [Problem(shown, None, "not built (run `invoke build`)")], 0
+    record = _read_record(path)
+    key = _preflight_key(project, path.read_bytes(), profile)
+    cached = record.get("preflight")
+    if isinstance(cached, dict) and cached.get("key") == key:
+        problems = [Problem(shown, p[0], p[1]) for p in cached.get("problems", [])]
+        pages = int(cached.get("pages", 0))
+    else:
+        problems, pages = _inspect(project, path, shown, doc, profile)
+        if sidecar_path(path).exists():
+            record["preflight"] = {"key": key, "pages": pages,
+                                   "problems": [[p.page, p.message] for p in problems]}
+            atomic_write_bytes(sidecar_path(path),
+                               json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"))
+    for warning in record.get("warnings", []) if isinstance(record, dict) else []:
+        problems.append(Problem(shown, None, f"layout: {warning}"))
+    return problems, pages
+
+
+def _inspect(project: Project, path: Path, shown: str, doc: str,
+             profile: str) -> tuple[list[Problem], int]:
+    import pikepdf
+
     try:
         pdf = pikepdf.open(path)
     except Exception as exc:
@@ -279,13 +316,6 @@ def check_pdf(project: Project, doc: str, lang: str, profile: str = "print") -> 
             if pages % multiple:
                 problems.append(Problem(shown, None, f"{pages} pages: a {doc} must have a multiple "
                                         f"of {multiple} pages"))
-    side = sidecar_path(path)
-    if side.exists():
-        try:
-            for warning in json.loads(side.read_text(encoding="utf-8")).get("warnings", []):
-                problems.append(Problem(shown, None, f"layout: {warning}"))
-        except (ValueError, AttributeError):
-            problems.append(Problem(project.rel(side), None, "unreadable build record"))
     return problems, pages
 
 

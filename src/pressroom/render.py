@@ -8,6 +8,8 @@ PDF is written atomically: a failed render leaves the previous PDF in place.
 
 from __future__ import annotations
 
+# WeasyPrint takes more than half a second to import: it is imported where a
+# document is rendered, so that a no-op build or `invoke check` stays fast.
 import io
 import json
 import logging
@@ -22,15 +24,12 @@ from jinja2 import TemplateNotFound, TemplateSyntaxError
 from markupsafe import Markup, escape
 
 from . import __version__, formatting, markup, printmarks, typography
-from .catalogs import Translations, load_translations
+from .catalogs import Translations
 from .config import PSEUDO_LANGUAGES, Project
 from .content import Block, Document, Text
 from .errors import MarkupError, PressroomError, RenderError
-from .extract import load_documents
 from .fsutil import atomic_write_bytes
 from .preflight import sidecar_path
-from .pseudo import pseudo_translations
-from .sandbox import SandboxFetcher
 
 PROFILES = ("print", "screen")
 
@@ -46,6 +45,7 @@ class BuildResult:
     written: bool
     fallbacks: int = 0
     warnings: list[str] = field(default_factory=list)
+    skipped: bool = False  # inputs unchanged since the last build: not rendered again
 
 
 # --------------------------------------------------------------------------- localisation
@@ -261,7 +261,7 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def _render_document(project: Project, html: str, fetcher: SandboxFetcher):
+def _render_document(project: Project, html: str, fetcher):
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -314,7 +314,7 @@ def layout_overflows(document, tolerance_px: float = 1.0) -> list[str]:
 
 
 def _insert_blank_pages(project: Project, document, html: str, count: int,
-                        fetcher: SandboxFetcher):
+                        fetcher):
     """``count`` blank pages before the last page (the back cover), laid out with the
     document's own stylesheets, without laying out the whole document again."""
     head = html[: html.index("<body")]
@@ -340,6 +340,8 @@ def build_one(project: Project, doc: Document, lang: str, translations: Translat
     shown = project.rel(project.content_path(doc.name))
     loc = Localizer(doc, shown, translations)
     profile_icc = printmarks.cmyk_profile(project) if profile == "print" else None
+    from .sandbox import SandboxFetcher  # imports WeasyPrint: only when rendering
+
     fetcher = SandboxFetcher([project.layouts_dir, project.content_dir],
                              files=[profile_icc] if profile_icc else [])
     html = render_html(project, doc, loc, profile=profile, cmyk_profile=profile_icc)
@@ -362,21 +364,3 @@ def build_one(project: Project, doc: Document, lang: str, translations: Translat
                  else len(translations.fallbacks | translations.missing))
     return BuildResult(doc.name, lang, profile, path, pages, time.perf_counter() - start,
                        written, fallbacks, warnings)
-
-
-def build(project: Project, langs: list[str], docs: list[str], profile: str = "print",
-          report=None, documents: dict[str, Document] | None = None) -> list[BuildResult]:
-    """Build every (document, language). Inputs are all read and checked first."""
-    if profile not in PROFILES:
-        raise PressroomError(f"unknown profile '{profile}' (expected one of: {', '.join(PROFILES)})")
-    documents = documents or load_documents(project, docs)
-    translations = {lang: (pseudo_translations(lang) if lang in PSEUDO_LANGUAGES
-                           else load_translations(project, lang)) for lang in langs}
-    results = []
-    for lang in langs:
-        for name in docs:
-            result = build_one(project, documents[name], lang, translations[lang], profile)
-            results.append(result)
-            if report:
-                report(result)
-    return results
