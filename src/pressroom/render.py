@@ -265,6 +265,8 @@ def _render_document(project: Project, html: str, fetcher):
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
+    from .sandbox import RefusedURL
+
     collector = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
@@ -273,16 +275,23 @@ def _render_document(project: Project, html: str, fetcher):
     try:
         document = HTML(string=html, base_url=project.layouts_dir.as_uri() + "/",
                         url_fetcher=fetcher).render(font_config=FontConfiguration())
-    except Exception as exc:
+    except (Exception, RefusedURL) as exc:  # RefusedURL is not an Exception (WeasyPrint's rule)
         if fetcher.refused:
-            raise RenderError(str(fetcher.refused[0])) from None
+            raise _refusal(project, fetcher.refused[0]) from None
         raise RenderError(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from None
     finally:
         logger.removeHandler(collector)
         logger.propagate = previous
     if fetcher.refused:
-        raise RenderError(str(fetcher.refused[0]))
+        raise _refusal(project, fetcher.refused[0])
     return document, collector.messages
+
+
+def _refusal(project: Project, refused) -> RenderError:
+    if refused.path is not None:  # a missing font, image or stylesheet of the project
+        return RenderError("file not found (referenced by the layouts' HTML or CSS)",
+                           project.rel(refused.path))
+    return RenderError(str(refused))
 
 
 def layout_overflows(document, tolerance_px: float = 1.0) -> list[str]:
@@ -340,7 +349,7 @@ def build_one(project: Project, doc: Document, lang: str, translations: Translat
     shown = project.rel(project.content_path(doc.name))
     loc = Localizer(doc, shown, translations)
     profile_icc = printmarks.cmyk_profile(project) if profile == "print" else None
-    from .sandbox import SandboxFetcher  # imports WeasyPrint: only when rendering
+    from .sandbox import RefusedURL, SandboxFetcher  # imports WeasyPrint: only when rendering
 
     fetcher = SandboxFetcher([project.layouts_dir, project.content_dir],
                              files=[profile_icc] if profile_icc else [])
@@ -354,7 +363,14 @@ def build_one(project: Project, doc: Document, lang: str, translations: Translat
         pages = len(document.pages)
     warnings = list(dict.fromkeys(warnings + layout_overflows(document)))
     buffer = io.BytesIO()
-    document.write_pdf(buffer, **_pdf_options(project, profile, html))
+    try:  # images are fetched when the PDF is drawn: refusals can come from here too
+        document.write_pdf(buffer, **_pdf_options(project, profile, html))
+    except (Exception, RefusedURL) as exc:  # RefusedURL is not an Exception (WeasyPrint's rule)
+        if fetcher.refused:
+            raise _refusal(project, fetcher.refused[0]) from None
+        raise RenderError(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from None
+    if fetcher.refused:
+        raise _refusal(project, fetcher.refused[0])
     path = project.pdf_path(lang, doc.name, profile)
     written = atomic_write_bytes(path, buffer.getvalue())
     record = {"pages": pages, "warnings": warnings}

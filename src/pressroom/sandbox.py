@@ -19,10 +19,11 @@ mimetypes.add_type("image/svg+xml", ".svg")
 
 
 class RefusedURL(FatalURLFetchingError):
-    def __init__(self, url: str, reason: str):
+    def __init__(self, url: str, reason: str, path: Path | None = None):
         super().__init__(f"refused to fetch {url}: {reason}")
         self.url = url
         self.reason = reason
+        self.path = path  # set for a project file that does not exist
 
 
 class SandboxFetcher(URLFetcher):
@@ -33,8 +34,8 @@ class SandboxFetcher(URLFetcher):
         self.refused: list[RefusedURL] = []
         self.fetched: list[Path] = []
 
-    def _refuse(self, url: str, reason: str):
-        error = RefusedURL(url, reason)
+    def _refuse(self, url: str, reason: str, path: Path | None = None):
+        error = RefusedURL(url, reason, path)
         self.refused.append(error)
         raise error
 
@@ -49,7 +50,7 @@ class SandboxFetcher(URLFetcher):
         if path not in self.files and not any(path.is_relative_to(root) for root in self.allowed):
             self._refuse(url, "outside the project's layouts/ and content/ folders")
         if not path.is_file():
-            self._refuse(url, "file not found")
+            self._refuse(url, "file not found", path)
         return path
 
     def fetch(self, url, headers=None):

@@ -1,0 +1,275 @@
+"""pressroom benchmarks: prints one table of medians and ratios, measured in one run.
+
+    .venv/bin/python benchmarks/run.py [--runs 3] [--quick]
+
+1. pipeline overhead: a full serial build vs WeasyPrint alone on the same final HTML;
+2. no-op and one-string-changed rebuilds vs a full build;
+3. parallel (one worker per core) vs serial full build;
+4. `update` (pressroom's merge) vs GNU msgmerge on synthetic catalogues of 500,
+   2,000 and 8,000 messages (10 % edited, 5 % new, 5 % removed), and Babel's own
+   fuzzy merge where it finishes in reasonable time;
+5. growth: time and peak memory of a synthetic document of 10, 40 and 160 pages.
+
+Nothing here runs in CI; the machines are shared and noisy, so read ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from pressroom import builder, catalogs, extract  # noqa: E402
+from pressroom.config import load_project  # noqa: E402
+
+
+def median_time(func, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def copy_project(dest: Path) -> Path:
+    for name in ("content", "layouts", "locales"):
+        shutil.copytree(REPO / name, dest / name)
+    shutil.copy(REPO / "pyproject.toml", dest / "pyproject.toml")
+    shutil.copy(REPO / "tasks.py", dest / "tasks.py")
+    return dest
+
+
+# --------------------------------------------------------------------------- 1-3
+def bench_builds(runs: int, rows: list) -> None:
+    from weasyprint import HTML
+
+    from pressroom.render import Localizer, build_one, render_html
+    from pressroom.sandbox import SandboxFetcher
+    from pressroom import printmarks
+
+    with tempfile.TemporaryDirectory() as tmp:
+        project = load_project(copy_project(Path(tmp) / "proj"))
+        langs, docs = list(project.languages), list(project.documents)
+        documents = extract.load_documents(project)
+
+        def serial_full():
+            builder.build(project, langs, docs, jobs=1, force=True)
+
+        def parallel_full():
+            builder.build(project, langs, docs, jobs=os.cpu_count(), force=True)
+
+        serial = median_time(serial_full, runs)
+        parallel = median_time(parallel_full, runs)
+
+        # WeasyPrint alone, on the final HTML of the same six documents
+        htmls = []
+        icc = printmarks.cmyk_profile(project)
+        for lang in langs:
+            tx = builder.translations_for(project, lang)
+            for doc in docs:
+                loc = Localizer(documents[doc], f"content/{doc}.yaml", tx)
+                htmls.append(render_html(project, documents[doc], loc, profile="print",
+                                         cmyk_profile=icc))
+        fetcher = SandboxFetcher([project.layouts_dir, project.content_dir], files=[icc])
+
+        def raw():
+            for html in htmls:
+                HTML(string=html, base_url=project.layouts_dir.as_uri() + "/",
+                     url_fetcher=fetcher).write_pdf(io.BytesIO(), pdf_variant="pdf/x-4")
+
+        raw_time = median_time(raw, runs)
+        rows.append(("1. full build, serial (6 PDFs)", f"{serial:.2f} s", ""))
+        rows.append(("   WeasyPrint alone on the same HTML", f"{raw_time:.2f} s",
+                     f"pipeline overhead {serial / raw_time:.2f}×"))
+
+        builder.build(project, langs, docs, jobs=os.cpu_count())
+        noop = median_time(lambda: builder.build(project, langs, docs), runs)
+        rows.append(("2. no-op rebuild (in-process)", f"{noop * 1000:.0f} ms",
+                     f"{parallel / noop:.0f}× faster than a full parallel build"))
+        cli = median_time(lambda: subprocess.run(
+            [sys.executable, "-m", "invoke", "build"], cwd=project.root, check=True,
+            capture_output=True), runs)
+        start = median_time(lambda: subprocess.run(
+            [sys.executable, "-c", "import invoke"], check=True), runs)
+        rows.append(("   no-op `invoke build` incl. preflight", f"{cli:.2f} s",
+                     f"interpreter + invoke start-up {start:.2f} s"))
+
+        po = project.po_path("fr")
+        original = po.read_bytes()
+        state = {"n": 0}
+
+        def one_string():
+            from pressroom.extract import render_po
+            catalog = catalogs.read_catalog(po, "fr.po", "fr")
+            state["n"] += 1
+            catalog.get("The numbers").string = f"Les chiffres ({state['n']})"
+            po.write_bytes(render_po(catalog, include_previous=True))
+            results = builder.build(project, langs, docs)
+            assert sum(not r.skipped for r in results) == 1
+
+        changed = median_time(one_string, runs)
+        po.write_bytes(original)
+        rows.append(("   one French string changed", f"{changed:.2f} s",
+                     f"rebuilds 1 of 6 PDFs; {parallel / changed:.1f}× faster than full"))
+        rows.append(("3. full build, parallel (-j %d)" % os.cpu_count(), f"{parallel:.2f} s",
+                     f"{serial / parallel:.2f}× faster than serial"))
+
+
+# --------------------------------------------------------------------------- 4
+def synthetic_catalogues(n: int, folder: Path, seed: int = 1) -> tuple[Path, Path]:
+    """old.po (translated, n messages) and new.pot (10 % edited, 5 % new, 5 % removed)."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    rng = random.Random(seed)
+    words = ["child", "detention", "State", "law", "family", "liberty", "alternatives",
+             "protection", "migration", "rights", "best", "interests", "community", "care",
+             "guardian", "report", "Committee", "Convention", "measure", "resort", "policy",
+             "practice", "international", "standards", "children", "refugee", "asylum"]
+    ids = []
+    while len(ids) < n:
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(6, 40))).capitalize() + "."
+        if text not in ids:
+            ids.append(text)
+    old = Catalog(locale="fr")
+    for i, msgid in enumerate(ids):
+        old.add(msgid, f"FR {i} " + msgid[::-1], locations=[("content/x.yaml", i + 1)])
+    new = Catalog()
+    removed = set(rng.sample(range(n), n // 20))
+    edited = set(rng.sample([i for i in range(n) if i not in removed], n // 10))
+    for i, msgid in enumerate(ids):
+        if i in removed:
+            continue
+        if i in edited:
+            w = msgid.split()
+            w[rng.randrange(len(w))] = rng.choice(words)
+            msgid = " ".join(w) + " (revised)"
+        new.add(msgid, locations=[("content/x.yaml", i + 1)])
+    for j in range(n // 20):
+        new.add(f"Entirely new message {j}: " + " ".join(rng.choice(words) for _ in range(12)),
+                locations=[("content/x.yaml", n + j + 1)])
+    po, pot = folder / "old.po", folder / "new.pot"
+    with po.open("wb") as handle:
+        write_po(handle, old, width=79)
+    with pot.open("wb") as handle:
+        write_po(handle, new, width=79)
+    return po, pot
+
+
+def bench_update(runs: int, rows: list, sizes: list[int], babel_up_to: int) -> None:
+    import copy
+
+    from pressroom.extract import render_po
+
+    for n in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            po, pot = synthetic_catalogues(n, Path(tmp))
+            template = catalogs.read_catalog(pot, "new.pot")
+            base = catalogs.read_catalog(po, "old.po", "fr")
+
+            def ours():
+                merged = catalogs.merge(template, copy.deepcopy(base))
+                render_po(merged, include_previous=True)
+
+            def gnu():
+                subprocess.run(["msgmerge", "--quiet", "--previous", "-o", os.devnull,
+                                str(po), str(pot)], check=True)
+
+            t_ours = median_time(ours, runs)
+            t_gnu = median_time(gnu, runs) if shutil.which("msgmerge") else float("nan")
+            fuzzy = sum(1 for m in catalogs.merge(template, copy.deepcopy(base)) if m.fuzzy)
+            note = f"msgmerge {t_gnu:.2f} s; ours/msgmerge {t_ours / t_gnu:.2f}; {fuzzy} fuzzy"
+            if n <= babel_up_to:
+                def babel():
+                    copy.deepcopy(base).update(template, no_fuzzy_matching=False)
+                t_babel = median_time(babel, 1)
+                note += f"; Babel's own fuzzy merge {t_babel:.1f} s"
+            rows.append((f"4. update, {n:,} messages", f"{t_ours:.2f} s", note))
+
+
+# --------------------------------------------------------------------------- 5
+GROWTH_CHILD = r"""
+import json, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from pressroom import builder
+from pressroom.config import load_project
+project = load_project(Path(sys.argv[1]))
+start = time.perf_counter()
+result = builder.build(project, ["en"], ["brochure"], jobs=1, force=True)[0]
+seconds = time.perf_counter() - start
+# VmHWM: peak resident memory of this process (ru_maxrss would include the
+# parent's, inherited across exec)
+peak = next(int(line.split()[1]) for line in open("/proc/self/status")
+            if line.startswith("VmHWM")) / 1024
+print(json.dumps({"pages": result.pages, "seconds": seconds, "peak_mb": peak}))
+"""
+
+
+def growth_document(sections: int) -> str:
+    para = ("Detention harms children, even when it is short and even when conditions are "
+            "good. States have committed to work towards ending it, and alternatives exist in "
+            "law and in practice in many countries.[^n1] ")
+    lines = ["title: Growth test", "meta: {publisher: IAWG, date: 2026-11-01}", "sections:"]
+    for s in range(sections):
+        lines += [f"  - id: s{s}", f"    heading: Section {s + 1}", "    blocks:"]
+        for p in range(6):
+            lines.append(f"      - p: \"{para * 2}\"")
+    lines += ["notes:", "  n1: A note for the growth test."]
+    return "\n".join(lines) + "\n"
+
+
+def bench_growth(rows: list, targets: list[int]) -> None:
+    for pages in targets:
+        with tempfile.TemporaryDirectory() as tmp:
+            root = copy_project(Path(tmp) / "proj")
+            # about 1.45 A5 pages per section of six long paragraphs
+            (root / "content" / "brochure.yaml").write_text(
+                growth_document(max(1, round(pages / 1.45))), encoding="utf-8")
+            (root / "locales" / "en" / "LC_MESSAGES" / "messages.po").unlink()
+            out = subprocess.run([sys.executable, "-c", GROWTH_CHILD, str(root), str(REPO / "src")],
+                                 check=True, capture_output=True, text=True)
+            data = json.loads(out.stdout.strip().splitlines()[-1])
+            per_page = data["seconds"] / data["pages"]
+            rows.append((f"5. growth, {data['pages']} pages", f"{data['seconds']:.2f} s",
+                         f"{per_page * 1000:.0f} ms/page ({data['pages'] / data['seconds']:.0f} "
+                         f"pages/s); peak {data['peak_mb']:.0f} MB"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="small sizes only")
+    parser.add_argument("--only", choices=["builds", "update", "growth"])
+    args = parser.parse_args()
+    rows: list[tuple[str, str, str]] = []
+    if args.only in (None, "builds"):
+        bench_builds(args.runs, rows)
+    if args.only in (None, "update"):
+        bench_update(args.runs, rows, [500] if args.quick else [500, 2000, 8000],
+                     babel_up_to=500)
+    if args.only in (None, "growth"):
+        bench_growth(rows, [10] if args.quick else [10, 40, 160])
+    width = max(len(r[0]) for r in rows)
+    print(f"\n{'measure'.ljust(width)}  {'median':>9}  notes")
+    print(f"{'-' * width}  {'-' * 9}  {'-' * 40}")
+    for name, value, note in rows:
+        print(f"{name.ljust(width)}  {value:>9}  {note}")
+    print(f"\nmachine: {os.cpu_count()} cores; runs per measure: {args.runs}")
+
+
+if __name__ == "__main__":
+    main()
