@@ -65,6 +65,23 @@ def read_catalog(path: Path, shown: str, locale: str | None = None) -> Catalog:
     return catalog
 
 
+_READ_ONLY: dict[tuple, Catalog] = {}
+
+
+def read_catalog_readonly(path: Path, shown: str, locale: str | None = None) -> Catalog:
+    """``read_catalog`` for callers that only read (gate, check, preflight, lookup):
+    one build reads each catalogue once, however many stages look at it. Keyed by
+    the file's size and modification time, so an edited file is read again."""
+    try:
+        stat = Path(path).stat()
+    except FileNotFoundError:
+        return read_catalog(path, shown, locale)
+    key = (str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns, locale)
+    if key not in _READ_ONLY:
+        _READ_ONLY[key] = read_catalog(path, shown, locale)
+    return _READ_ONLY[key]
+
+
 def _new_catalog(lang: str, template: Catalog) -> Catalog:
     try:
         Locale.parse(lang)
@@ -223,7 +240,7 @@ def load_translations(project: Project, lang: str) -> Translations:
         if lang == project.source_language:
             return Translations(lang, {}, path=shown)
         raise CatalogError("catalogue not found (run `invoke extract update`)", shown)
-    catalog = read_catalog(path, shown, lang)
+    catalog = read_catalog_readonly(path, shown, lang)
     table, fuzzy, lines, layout = {}, set(), {}, set()
     for message in catalog:
         if not message.id or isinstance(message.id, tuple):

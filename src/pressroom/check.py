@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import markup
-from .catalogs import read_catalog
+from .catalogs import read_catalog_readonly
 from .config import Project
 from .errors import PressroomError
 
@@ -167,7 +167,7 @@ def check(project: Project, langs: list[str]) -> list[Finding]:
     for lang in langs:
         path = project.po_path(lang)
         shown = project.rel(path)
-        catalog = read_catalog(path, shown, lang)
+        catalog = read_catalog_readonly(path, shown, lang)
         for message in catalog:
             if not message.id or isinstance(message.id, tuple):
                 continue

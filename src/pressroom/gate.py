@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .catalogs import read_catalog
+from .catalogs import read_catalog_readonly
 from .check import ERROR, check_message, load_glossary
 from .config import Project
 from .errors import PressroomError
@@ -42,7 +42,7 @@ def blockers(project: Project, lang: str, docs: list[str]) -> list[Blocker]:
         return [Blocker(shown, 0, "no catalogue (run `invoke update`)")]
     glossary = load_glossary(project.locales_dir / "glossary.csv")
     found = []
-    for message in read_catalog(path, shown, lang):
+    for message in read_catalog_readonly(path, shown, lang):
         if not message.id or isinstance(message.id, tuple) or not _used_by(message, docs):
             continue
         line = message.lineno or 0

@@ -98,7 +98,7 @@ def _fonts_of(container, depth: int = 0):
 def glyph_problems(project: Project, lang: str, docs: list[str]) -> list[Problem]:
     """Characters of the translated text that no bundled font has (checked before
     rendering, against the fonts' cmaps with fontTools)."""
-    from .catalogs import read_catalog
+    from .catalogs import read_catalog_readonly
 
     _, chars = bundled_fonts(project.layouts_dir / "fonts")
     path = project.po_path(lang)
@@ -106,7 +106,7 @@ def glyph_problems(project: Project, lang: str, docs: list[str]) -> list[Problem
         return []
     shown = project.rel(path)
     problems = []
-    for message in read_catalog(path, shown, lang):
+    for message in read_catalog_readonly(path, shown, lang):
         if not message.id or not message.string:
             continue
         strings = message.string if isinstance(message.string, tuple) else (message.string,)

@@ -6,7 +6,7 @@ import json
 import re
 from dataclasses import asdict, dataclass
 
-from .catalogs import read_catalog
+from .catalogs import read_catalog_readonly
 from .config import Project
 
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
@@ -45,7 +45,7 @@ def compute(project: Project, langs: list[str]) -> list[Row]:
     rows: list[Row] = []
     for lang in langs:
         path = project.po_path(lang)
-        catalog = read_catalog(path, project.rel(path), lang)
+        catalog = read_catalog_readonly(path, project.rel(path), lang)
         table: dict[str, Row] = {}
         total = Row(lang, "all")
         for message in catalog:
