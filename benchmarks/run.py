@@ -56,7 +56,7 @@ def copy_project(dest: Path) -> Path:
 def bench_builds(runs: int, rows: list) -> None:
     from weasyprint import HTML
 
-    from pressroom.render import Localizer, build_one, render_html
+    from pressroom.render import Localizer, render_html
     from pressroom.sandbox import SandboxFetcher
     from pressroom import printmarks
 

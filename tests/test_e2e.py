@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from pressroom import builder, catalogs, extract, render
+from pressroom import builder, catalogs, extract
 from pressroom.config import load_project
 
 from conftest import REPO

@@ -1,8 +1,6 @@
 import os
-from pathlib import Path
 
 from pressroom import extract
-from pressroom.config import load_project
 
 from conftest import FIXTURES
 

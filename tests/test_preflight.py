@@ -6,7 +6,7 @@ import zlib
 import pikepdf
 import pytest
 
-from pressroom import builder, preflight, render
+from pressroom import builder, preflight
 from pressroom.config import load_project
 
 from conftest import make_project

@@ -7,7 +7,7 @@ from pathlib import Path
 from babel.core import Locale, UnknownLocaleError
 
 from .catalogs import update
-from .config import PSEUDO_LANGUAGES, Project, load_project
+from .config import PSEUDO_LANGUAGES, Project
 from .errors import ConfigError
 from .extract import extract
 from .fsutil import atomic_write_bytes
@@ -24,7 +24,7 @@ def init_language(project: Project, code: str) -> Path:
     if code in PSEUDO_LANGUAGES:
         raise ConfigError(f"'{code}' is reserved for pseudo-localisation")
     try:
-        locale = Locale.parse(code)
+        Locale.parse(code)
     except (ValueError, UnknownLocaleError):
         raise ConfigError(f"'{code}' is not a locale Babel knows (e.g. de, pt_BR, sw)") from None
     if code in project.languages:
@@ -45,6 +45,4 @@ def init_language(project: Project, code: str) -> Path:
     if "release_languages" not in settings:
         settings["release_languages"] = list(project.languages)
     atomic_write_bytes(pyproject, tomlkit.dumps(document).encode("utf-8"))
-    assert code in load_project(project.root).languages
-    _ = locale  # validated above
     return project.po_path(code)
