@@ -36,6 +36,20 @@ def make_project(dest: Path, content: Path = FIXTURES / "content") -> Path:
     return dest
 
 
+def translated_project(root: Path, translations: dict | None = None):
+    """A fixture project with its template and catalogues, and the given
+    translations ({lang: {msgid: msgstr}}; default: the French of the fixture)."""
+    from fixture_translations import FR, fill
+    from pressroom import catalogs, extract
+
+    project = load_project(root)
+    extract.extract(project)
+    catalogs.update(project, ["en", "es", "fr"])
+    for lang, table in (translations if translations is not None else {"fr": FR}).items():
+        fill(project.po_path(lang), table)
+    return project
+
+
 @pytest.fixture
 def project_dir(tmp_path: Path) -> Path:
     return make_project(tmp_path / "proj")

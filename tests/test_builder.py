@@ -2,12 +2,11 @@
 
 import pytest
 
-from pressroom import builder, catalogs, extract
-from pressroom.config import load_project
+from pressroom import builder
 from pressroom.errors import PressroomError
 
-from conftest import make_project
-from fixture_translations import FR, fill
+from conftest import make_project, translated_project
+from fixture_translations import fill
 
 pytestmark = pytest.mark.e2e
 
@@ -18,11 +17,7 @@ def two_docs(tmp_path):
     pyproject = root / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('documents = ["brochure"]',
                                                        'documents = ["brochure", "standards"]'))
-    project = load_project(root)
-    extract.extract(project)
-    catalogs.update(project, ["en", "es", "fr"])
-    fill(project.po_path("fr"), FR)
-    return project
+    return translated_project(root)
 
 
 def built(results):

@@ -5,11 +5,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from pressroom import builder, catalogs, extract
+from pressroom import builder
 from pressroom.config import load_project
 
 from conftest import REPO
-from fixture_translations import ES, FR, fill
+from fixture_translations import ES, FR
 
 pytestmark = pytest.mark.e2e
 MM = 72 / 25.4
@@ -34,13 +34,9 @@ def fonts_of(path: Path) -> set[str]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    from conftest import make_project
-    root = make_project(tmp_path_factory.mktemp("e2e") / "proj")
-    project = load_project(root)
-    extract.extract(project)
-    catalogs.update(project, ["en", "es", "fr"])
-    fill(project.po_path("fr"), FR)
-    fill(project.po_path("es"), ES)
+    from conftest import make_project, translated_project
+    project = translated_project(make_project(tmp_path_factory.mktemp("e2e") / "proj"),
+                                 {"fr": FR, "es": ES})
     results = builder.build(project, ["en", "es", "fr"], ["brochure"])
     return project, {r.lang: r for r in results}
 

@@ -17,8 +17,8 @@ from pressroom.config import load_project
 from pressroom.errors import PressroomError, RenderError
 from pressroom.sandbox import RefusedURL, SandboxFetcher
 
-from conftest import FIXTURES, make_project
-from fixture_translations import FR, fill
+from conftest import FIXTURES, make_project, translated_project
+from fixture_translations import fill
 
 
 # --------------------------------------------------------------------------- sandbox
@@ -61,11 +61,7 @@ def test_sandbox_refuses_dot_dot_and_symlinks_out(fetcher):
 # --------------------------------------------------------------------------- projects
 @pytest.fixture
 def proj(tmp_path):
-    project = load_project(make_project(tmp_path / "proj"))
-    extract.extract(project)
-    catalogs.update(project, ["en", "es", "fr"])
-    fill(project.po_path("fr"), FR)
-    return project
+    return translated_project(make_project(tmp_path / "proj"))
 
 
 def pdf_text(path: Path) -> str:

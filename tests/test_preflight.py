@@ -9,20 +9,14 @@ import pytest
 from pressroom import builder, preflight
 from pressroom.config import load_project
 
-from conftest import make_project
+from conftest import make_project, translated_project
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    root = make_project(tmp_path_factory.mktemp("pf") / "proj")
-    project = load_project(root)
-    from fixture_translations import FR, fill
-    from pressroom import catalogs, extract
-    extract.extract(project)
-    catalogs.update(project, ["en", "es", "fr"])
-    fill(project.po_path("fr"), FR)
+    project = translated_project(make_project(tmp_path_factory.mktemp("pf") / "proj"))
     builder.build(project, ["en", "fr"], ["brochure"])
     return project
 
