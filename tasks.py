@@ -26,7 +26,8 @@ def compile_(c, lang=None):
 
 @task(aliases=(), help={"lang": "language code(s), comma-separated (default: all configured)",
             "doc": "document name(s): brochure, standards (default: all)",
-            "profile": "print (default: PDF/X-4 for the printer) or screen",
+            "profile": "print (default: PDF/X-4 for the printer), screen, or proof "
+                       "(review copy: English fallbacks and fuzzy strings in colour)",
             "preflight": "check the PDFs after building (default; --no-preflight to skip)",
             "allow-incomplete": "print run with untranslated or fuzzy strings in English",
             "jobs": "renders at once (default: the number of cores)",
@@ -41,10 +42,13 @@ def build(c, lang=None, doc=None, profile="print", preflight=True, allow_incompl
               allow_incomplete=allow_incomplete, jobs=int(jobs) if jobs else None, force=force)
 
 
-@task(help={"lang": "language code(s) (default: every language but the source)"})
-def check(c, lang=None):
+@task(help={"lang": "language code(s) (default: every language but the source; with "
+                    "--layout, every language)",
+            "layout": "also build the print PDFs and report text that does not fit its box, "
+                      "headings alone at the foot of a page and documents over their page limit"})
+def check(c, lang=None, layout=False):
     """Check translations: footnotes, links, emphasis, HTML, numbers, length, glossary."""
-    cli.check(lang=lang)
+    cli.check(lang=lang, layout=layout)
 
 
 @task(name="init-lang", positional=["code"], help={"code": "a locale code such as de or pt_BR"})
@@ -70,10 +74,28 @@ def stats(c, lang=None, format="table"):
 
 @task(help={"doc": "document name(s) (default: all)",
             "lang": "language code(s) to put side by side (default: all)",
-            "profile": "print (default) or screen"})
-def proof(c, doc=None, lang=None, profile="print"):
-    """Contact sheets of the built PDFs, languages side by side: build/proof/<doc>.png."""
-    cli.proof(doc=doc, lang=lang, profile=profile)
+            "profile": "print (default) or screen",
+            "compare": "compare every page with the previous proof's first: "
+                       "build/proof/diff/"})
+def proof(c, doc=None, lang=None, profile="print", compare=False):
+    """Contact sheets of the built PDFs, languages side by side: build/proof/<doc>.png.
+
+    Each page is kept in build/proof/pages/ for the next --compare, which lists the
+    pages that changed since and draws them in build/proof/diff/<doc>/<lang>/."""
+    cli.proof(doc=doc, lang=lang, profile=profile, compare=compare)
+
+
+@task(help={"doc": "document name(s) (default: all)",
+            "lang": "language code(s), comma-separated (default: all configured)",
+            "profile": "print (default) or screen",
+            "dpi": "resolution of the preview PNGs",
+            "jobs": "renders at once (default: 1, in this process: fastest for one PDF)"})
+def watch(c, doc=None, lang=None, profile="print", dpi=60, jobs=1):
+    """Rebuild what each save changes and preview it in build/preview/<lang>/<doc>/.
+
+    Watches layouts/, content/, locales/ and pyproject.toml; writes each page as
+    page-NN.png (only the pages whose pixels changed). Ctrl-C to stop."""
+    cli.watch(doc=doc, lang=lang, profile=profile, dpi=dpi, jobs=jobs)
 
 
 @task

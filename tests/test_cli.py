@@ -89,7 +89,8 @@ def test_translation_with_unknown_footnote_names_the_catalogue(ready, invoke_in)
     lines = run.stderr.strip().splitlines()
     assert f"locales/fr/LC_MESSAGES/messages.po:{line}: footnote [^global-study] missing in translation" in lines
     assert f"locales/fr/LC_MESSAGES/messages.po:{line}: footnote [^etude] is not in the English" in lines
-    assert lines[-1].startswith("error: print run refused: fr (2)")
+    assert lines[-1].startswith("error: print run refused (strings listed above): fr: brochure "
+                                "has 2 string(s) with errors, which always refuse a print run")
     # ...and a screen build, which only warns, stops at the broken message itself.
     run = invoke_in(ready, "build", "--lang", "fr", "--profile", "screen")
     errors = [x for x in run.stderr.strip().splitlines() if not x.startswith("warning:")]

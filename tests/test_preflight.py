@@ -1,5 +1,6 @@
 """Preflight reads PDFs back: it passes real builds and fails each kind of bad PDF."""
 
+import re
 import shutil
 import zlib
 
@@ -155,12 +156,23 @@ def test_layout_overflow_is_recorded_and_reported(scratch):
     assert any(p.startswith("build/en/brochure.pdf: layout: page 3: 'xxxx") for p in problems)
 
 
-def test_build_task_runs_preflight_and_fails(scratch, invoke_in):
+def test_build_task_refuses_a_layout_overflow_then_preflight_fails(scratch, invoke_in):
     content = scratch.content_path("brochure")
-    content.write_text(content.read_text().replace("Detention harms them.", "y" * 300))
+    text = content.read_text()
+    line = text[: text.index("Detention harms them.")].count("\n") + 1
+    content.write_text(text.replace("Detention harms them.", "y" * 300))
+    run = invoke_in(scratch.root, "build", "--lang", "en", "--no-preflight")
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    # the layout gate names the content line that overflows, with the distance
+    assert re.search(rf"^content/brochure.yaml:{line}: overflows the text area on brochure "
+                     r"p\. 3 by \d+\.\d mm$", run.stderr, re.M), run.stderr
+    assert "print run refused: 1 layout problem(s)" in run.stderr
+    # a policy that only warns lets it through to the preflight, which still fails
+    pyproject = scratch.root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + '\n[tool.pressroom.policy.brochure]\nlayout = "warning"\n')
     run = invoke_in(scratch.root, "build", "--lang", "en")
     assert run.returncode == 1
     assert "layout: page 3: 'yyyy" in run.stderr and "preflight failed" in run.stderr
-    assert "Traceback" not in run.stderr
     run = invoke_in(scratch.root, "build", "--lang", "en", "--no-preflight")
     assert run.returncode == 0, run.stderr
+    assert f"content/brochure.yaml:{line}: warning: overflows the text area" in run.stderr

@@ -145,7 +145,10 @@ def test_gate_refuses_an_incomplete_print_run(translated, invoke_in):
     lines = run.stderr.strip().splitlines()
     assert any(x.startswith("locales/es/LC_MESSAGES/messages.po:") and "untranslated: \"" in x
                for x in lines)
-    assert lines[-1].startswith(f"error: print run refused: es ({33 - len(ES)})")
+    assert lines[-1].startswith(
+        f"error: print run refused (strings listed above): es: brochure has {33 - len(ES)} "
+        "untranslated string(s) and its policy allows 0 (max_untranslated in "
+        "[tool.pressroom.policy.brochure])")
     assert not (translated.root / "build" / "es" / "brochure.pdf").exists()
 
 

@@ -219,17 +219,26 @@ class Translations:
     fallbacks: set[tuple[str | None, str]] = field(default_factory=set)
     missing: set[tuple[str | None, str]] = field(default_factory=set)
     layout_keys: frozenset[tuple[str | None, str]] = frozenset()  # strings of the templates
+    fuzzy_table: dict[tuple[str | None, str], str] = field(default_factory=dict)
 
     def gettext(self, msgid: str, context: str | None = None) -> str:
+        return self.lookup(msgid, context)[0]
+
+    def lookup(self, msgid: str, context: str | None = None,
+               use_fuzzy: bool = False) -> tuple[str, str]:
+        """The text to print and its state: ``translated``, ``fuzzy`` (only with
+        ``use_fuzzy``, for proofs), or ``fallback`` (printed in English)."""
         key = (context, msgid)
         found = self.table.get(key)
         if found:
-            return found
+            return found, "translated"
         if key in self.lines:
             self.fallbacks.add(key)
         else:
             self.missing.add(key)
-        return msgid
+        if use_fuzzy and self.fuzzy_table.get(key):
+            return self.fuzzy_table[key], "fuzzy"
+        return msgid, "fallback"
 
 
 def load_translations(project: Project, lang: str) -> Translations:
@@ -241,7 +250,7 @@ def load_translations(project: Project, lang: str) -> Translations:
             return Translations(lang, {}, path=shown)
         raise CatalogError("catalogue not found (run `invoke extract update`)", shown)
     catalog = read_catalog_readonly(path, shown, lang)
-    table, fuzzy, lines, layout = {}, set(), {}, set()
+    table, fuzzy, lines, layout, fuzzy_table = {}, set(), {}, set(), {}
     for message in catalog:
         if not message.id or isinstance(message.id, tuple):
             continue
@@ -251,6 +260,9 @@ def load_translations(project: Project, lang: str) -> Translations:
             layout.add(key)
         if message.fuzzy:
             fuzzy.add(key)
+            if message.string:
+                fuzzy_table[key] = message.string
         elif message.string:
             table[key] = message.string
-    return Translations(lang, table, fuzzy, lines, shown, layout_keys=frozenset(layout))
+    return Translations(lang, table, fuzzy, lines, shown, layout_keys=frozenset(layout),
+                        fuzzy_table=fuzzy_table)

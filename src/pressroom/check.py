@@ -36,6 +36,7 @@ class Finding:
     line: int
     level: str
     message: str
+    lang: str = ""  # set by the layout check: findings on the source language's files
 
     def __str__(self) -> str:
         prefix = "warning: " if self.level == WARNING else ""

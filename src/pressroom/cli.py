@@ -12,7 +12,7 @@ import sys
 import time
 
 from . import (builder, catalogs, check as check_mod, extract as extract_mod, gate, languages,
-               preflight as preflight_mod, proof as proof_mod, render, stats as stats_mod)
+               preflight as preflight_mod, proof as proof_mod, qa, render, stats as stats_mod)
 from .config import load_project
 from .errors import PressroomError
 
@@ -90,7 +90,9 @@ def build(lang=None, doc=None, profile="print", preflight=True, allow_incomplete
     built = sum(1 for r in results if not r.skipped)
     _say(f"built {built} PDF(s), {len(results) - built} up to date, "
          f"in {time.perf_counter() - start:.1f} s")
-    if preflight:
+    if profile == "print":
+        _layout_gate(project, langs, docs, allow_incomplete)
+    if preflight and profile != "proof":
         _run_preflight(project, langs, docs, profile)
 
 
@@ -98,30 +100,54 @@ GATE_LISTED = 40
 
 
 def _print_run_gate(project, langs, docs, profile, allow_incomplete) -> None:
-    """Refuse a print run of an incomplete or broken catalogue (see pressroom.gate)."""
+    """Refuse a print run that breaks a document's policy (see pressroom.gate)."""
     released = gate.release_languages(project)
     refused = []
     for lang in langs:
-        found = gate.blockers(project, lang, docs)
-        if not found:
+        verdict = gate.evaluate(project, lang, docs)
+        if not verdict.blockers:
             continue
         strict = profile == "print" and lang in released and not allow_incomplete
-        for blocker in found[:GATE_LISTED]:
-            print(blocker if strict else f"warning: {blocker}", file=sys.stderr, flush=True)
-        if len(found) > GATE_LISTED:
-            print(f"… and {len(found) - GATE_LISTED} more", file=sys.stderr, flush=True)
-        if strict:
-            refused.append(f"{lang} ({len(found)})")
-        else:
-            why = ("--allow-incomplete" if allow_incomplete else
-                   "screen profile" if profile != "print" else "not released for print")
-            print(f"warning: {lang}: {len(found)} string(s) incomplete or with errors will print "
-                  f"in English ({why})", file=sys.stderr, flush=True)
+        failing = strict and verdict.refusals
+        shown = [b for b in verdict.blockers if not failing or b.docs & verdict.refused_docs]
+        for blocker in shown[:GATE_LISTED]:
+            print(blocker if failing else f"warning: {blocker}", file=sys.stderr, flush=True)
+        if len(shown) > GATE_LISTED:
+            print(f"… and {len(shown) - GATE_LISTED} more", file=sys.stderr, flush=True)
+        if failing:
+            refused.append(f"{lang}: " + "; ".join(verdict.refusals))
+            continue
+        why = ("--allow-incomplete" if allow_incomplete else
+               f"{profile} profile" if profile != "print" else
+               "not released for print" if lang not in released else
+               "within each document's policy")
+        print(f"warning: {lang}: {len(verdict.blockers)} string(s) incomplete or with errors "
+              f"will print in English ({why})", file=sys.stderr, flush=True)
     if refused:
         raise gate.GateRefused(
-            f"print run refused: {', '.join(refused)} string(s) untranslated, fuzzy or with "
-            "check errors (listed above); finish the translation, or build with "
-            "--allow-incomplete to print those strings in English")
+            "print run refused (strings listed above): " + " | ".join(refused) +
+            ". Finish the translation, or build with --allow-incomplete to print those "
+            "strings in English")
+
+
+def _layout_gate(project, langs, docs, allow_incomplete) -> None:
+    """Text that does not fit its frame, a heading alone at the foot of a page, a
+    document over its page limit: errors refuse a print run (pressroom.qa)."""
+    released = gate.release_languages(project)
+    errors = 0
+    for finding in qa.findings(project, langs, docs):
+        strict = finding.level == check_mod.ERROR and finding.lang in released
+        if strict:
+            errors += 1
+            print(finding, file=sys.stderr, flush=True)
+        else:
+            print(finding if finding.level == check_mod.WARNING else f"warning: {finding}",
+                  file=sys.stderr, flush=True)
+    if errors:
+        raise gate.GateRefused(
+            f"print run refused: {errors} layout problem(s) (listed above; the PDFs were "
+            "written so that you can look at them). Shorten the translations named, or change "
+            "the layout; `layout = \"warning\"` in [tool.pressroom.policy.<doc>] lets them pass")
 
 
 def _run_preflight(project, langs, docs, profile) -> None:
@@ -142,12 +168,59 @@ def preflight(lang=None, doc=None, profile="print", root=None) -> None:
 
 
 @user_errors
-def proof(doc=None, lang=None, profile="print", root=None) -> None:
+def proof(doc=None, lang=None, profile="print", compare=False, root=None) -> None:
     project = load_project(root)
-    for r in proof_mod.proof(project, project.select_documents(doc),
-                             project.select_languages(lang), profile):
+    results = proof_mod.proof(project, project.select_documents(doc),
+                              project.select_languages(lang), profile, compare=compare)
+    for r in results:
         counts = ", ".join(f"{lang} {n}" for lang, n in r.pages.items())
         _say(f"{project.rel(r.path)}: pages {counts}")
+    if compare:
+        _report_proof_changes(project, results)
+
+
+def _report_proof_changes(project, results) -> None:
+    """One line per page that differs from the previous proof, then a total."""
+    for r in results:
+        for lang in r.no_baseline:
+            _say(f"{r.doc} {lang}: no previous proof to compare with; baseline saved")
+        for c in r.changes:
+            if c.status != "changed":
+                _say(f"{c.doc} {c.lang}: page {c.page} {c.status}")
+                continue
+            where = ""
+            if c.bbox_mm:
+                left, top, right, bottom = c.bbox_mm
+                where = f", {left:.0f}–{right:.0f} × {top:.0f}–{bottom:.0f} mm"
+            _say(f"{c.doc} {c.lang}: page {c.page} changed ({100 * c.fraction:.2f} % of the "
+                 f"page{where}): {project.rel(c.diff)}")
+    changes = [c for r in results for c in r.changes]
+    if not any(r.pages.keys() - set(r.no_baseline) for r in results):
+        return  # nothing had a baseline: nothing was compared
+    counts = {s: sum(1 for c in changes if c.status == s) for s in ("changed", "added", "removed")}
+    summary = (", ".join(f"{n} page(s) {s}" for s, n in counts.items() if n)
+               or "no page changed")
+    _say(f"compared with the previous proof: {summary} "
+         f"({project.rel(proof_mod.changes_path(project))})")
+
+
+@user_errors
+def watch(doc=None, lang=None, profile="print", dpi=None, jobs=1, root=None) -> None:
+    """Rebuild and preview on every save until Ctrl-C (see pressroom.watch). Mistakes
+    in the inputs are printed as one line each and do not stop it; Ctrl-C ends it
+    with status 0, since stopping is the normal way out."""
+    from . import watch as watch_mod
+
+    project = load_project(root)
+
+    def warn(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    try:
+        watch_mod.watch(project.root, lang, doc, profile, say=_say, warn=warn,
+                        dpi=float(dpi) if dpi else watch_mod.PREVIEW_DPI, jobs=int(jobs or 1))
+    except KeyboardInterrupt:
+        _say("stopped watching; every PDF and preview written is complete")
 
 
 @user_errors
@@ -162,11 +235,24 @@ def stats(lang=None, fmt="table", root=None) -> None:
 
 
 @user_errors
-def check(lang=None, root=None) -> None:
+def check(lang=None, layout=False, root=None) -> None:
     project = load_project(root)
     langs = (project.select_languages(lang) if lang else
              [code for code in project.languages if code != project.source_language])
-    findings = check_mod.check(project, langs)
+    findings = check_mod.check(project, [code for code in langs
+                                         if code != project.source_language])
+    if layout:
+        if not lang:
+            langs = list(project.languages)
+        docs = list(project.documents)
+
+        def report(r: render.BuildResult) -> None:
+            if not r.skipped:
+                _say(f"{project.rel(r.path)}: built for the layout check ({r.seconds:.1f} s)")
+
+        builder.build(project, list(dict.fromkeys([project.source_language, *langs])), docs,
+                      "print", report=report)
+        findings += qa.findings(project, langs, docs)
     for finding in findings:
         print(finding, file=sys.stderr if finding.level == check_mod.ERROR else sys.stdout,
               flush=True)

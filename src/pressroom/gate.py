@@ -1,21 +1,28 @@
 """The print-run gate: a print build of a language refuses an incomplete catalogue.
 
 Untranslated or fuzzy messages used by the documents being built, and every
-``check`` error in them, are listed as ``file:line: reason``. ``--allow-incomplete``
-builds anyway (those strings print in English); the screen profile only warns.
-Languages that are not yet released for print (``release_languages`` in
-``[tool.pressroom]``, default: every configured language) always only warn, so a
-language added with ``invoke init-lang`` builds in English until translated.
+``check`` error in them, are listed as ``file:line: reason``. Each document has a
+policy (:class:`Policy`, from ``[tool.pressroom.policy]`` and
+``[tool.pressroom.policy.<doc>]``): how many of its strings may print in English
+because they are untranslated or fuzzy (default: none), its page limit, and
+whether layout problems (``check --layout``) refuse the run. A check error always
+refuses. ``--allow-incomplete`` builds anyway (those strings print in English);
+the screen and proof profiles only warn. Languages that are not yet released for
+print (``release_languages`` in ``[tool.pressroom]``, default: every configured
+language) always only warn, so a language added with ``invoke init-lang`` builds
+in English until translated.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .catalogs import read_catalog_readonly
 from .check import ERROR, check_message, load_glossary
 from .config import Project
-from .errors import PressroomError
+from .errors import ConfigError, PressroomError
+
+UNTRANSLATED, FUZZY, CHECK_ERROR = "untranslated", "fuzzy", "error"
 
 
 @dataclass(frozen=True)
@@ -23,14 +30,97 @@ class Blocker:
     path: str
     line: int
     reason: str
+    kind: str = CHECK_ERROR
+    docs: frozenset[str] = frozenset()
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.reason}"
 
 
-def _used_by(message, docs: list[str]) -> bool:
-    wanted = {f"content/{doc}.yaml" for doc in docs}
-    return any(name in wanted or name.startswith("layouts/") for name, _ in message.locations)
+@dataclass(frozen=True)
+class Policy:
+    """What a print run of one document accepts (``[tool.pressroom.policy.<doc>]``)."""
+
+    doc: str
+    max_untranslated: int = 0
+    max_fuzzy: int = 0
+    max_pages: int | None = None
+    layout: str = "error"  # or "warning": layout problems only warn
+
+    def table(self) -> str:
+        return f"[tool.pressroom.policy.{self.doc}]"
+
+
+_POLICY_KEYS = {"max_untranslated": int, "max_fuzzy": int, "max_pages": int, "layout": str}
+
+
+def policy(project: Project, doc: str) -> Policy:
+    """The policy of ``doc``: ``[tool.pressroom.policy]`` defaults, then its own table."""
+    tables = project.options.get("policy", {})
+    if not isinstance(tables, dict):
+        raise ConfigError("[tool.pressroom.policy] must be a table", "pyproject.toml")
+    values = {}
+    for name, table in (("", {k: v for k, v in tables.items() if not isinstance(v, dict)}),
+                        (doc, tables.get(doc, {}))):
+        for key, value in table.items():
+            where = f"[tool.pressroom.policy{'.' + name if name else ''}]"
+            kind = _POLICY_KEYS.get(key)
+            if kind is None:
+                raise ConfigError(f"{where}: unknown rule '{key}' (known: "
+                                  f"{', '.join(_POLICY_KEYS)})", "pyproject.toml")
+            if not isinstance(value, kind) or isinstance(value, bool) or \
+                    (kind is int and value < 0) or (key == "layout" and
+                                                    value not in ("error", "warning")):
+                expected = "'error' or 'warning'" if key == "layout" else "a whole number ≥ 0"
+                raise ConfigError(f"{where}: {key} must be {expected}", "pyproject.toml")
+            values[key] = value
+    return Policy(doc, **values)
+
+
+@dataclass
+class Verdict:
+    """The gate's view of one language: what is incomplete, and which rules refuse."""
+
+    lang: str
+    blockers: list[Blocker] = field(default_factory=list)
+    refusals: list[str] = field(default_factory=list)  # one sentence per broken rule
+    refused_docs: set[str] = field(default_factory=set)
+
+
+def evaluate(project: Project, lang: str, docs: list[str]) -> Verdict:
+    """Apply each document's policy to the catalogue of ``lang``."""
+    found = blockers(project, lang, docs)
+    verdict = Verdict(lang, found)
+    for doc in docs:
+        rules = policy(project, doc)
+        mine = [b for b in found if doc in b.docs]
+        counts = {kind: sum(1 for b in mine if b.kind == kind)
+                  for kind in (UNTRANSLATED, FUZZY, CHECK_ERROR)}
+        broken = []
+        if counts[CHECK_ERROR]:
+            broken.append(f"{doc} has {counts[CHECK_ERROR]} string(s) with errors, which "
+                          "always refuse a print run")
+        for kind, limit in ((UNTRANSLATED, rules.max_untranslated), (FUZZY, rules.max_fuzzy)):
+            if counts[kind] > limit:
+                broken.append(f"{doc} has {counts[kind]} {kind} string(s) and its policy allows "
+                              f"{limit} (max_{kind} in {rules.table()})")
+        if broken:
+            verdict.refusals += broken
+            verdict.refused_docs.add(doc)
+    return verdict
+
+
+def _docs_of(message, docs: list[str]) -> frozenset[str]:
+    """The documents (of ``docs``) that print ``message``: its content file, or every
+    document for a string of the shared layouts."""
+    used = set()
+    for name, _ in message.locations:
+        if name.startswith("layouts/"):
+            folder = name.split("/")[1] if name.count("/") >= 2 else None
+            used |= {folder} & set(docs) if folder in docs else set(docs)
+        elif name.startswith("content/") and name.endswith(".yaml"):
+            used |= {name[len("content/"):-len(".yaml")]} & set(docs)
+    return frozenset(used)
 
 
 def blockers(project: Project, lang: str, docs: list[str]) -> list[Blocker]:
@@ -39,23 +129,26 @@ def blockers(project: Project, lang: str, docs: list[str]) -> list[Blocker]:
     path = project.po_path(lang)
     shown = project.rel(path)
     if not path.exists():
-        return [Blocker(shown, 0, "no catalogue (run `invoke update`)")]
+        return [Blocker(shown, 0, "no catalogue (run `invoke update`)", CHECK_ERROR,
+                        frozenset(docs))]
     glossary = load_glossary(project.locales_dir / "glossary.csv")
     found = []
     for message in read_catalog_readonly(path, shown, lang):
-        if not message.id or isinstance(message.id, tuple) or not _used_by(message, docs):
+        used = _docs_of(message, docs) if message.id and not isinstance(message.id, tuple) \
+            else frozenset()
+        if not used:
             continue
         line = message.lineno or 0
         preview = message.id if len(message.id) <= 50 else message.id[:47] + "…"
         if message.fuzzy:
-            found.append(Blocker(shown, line, f"fuzzy: \"{preview}\""))
+            found.append(Blocker(shown, line, f"fuzzy: \"{preview}\"", FUZZY, used))
         elif not message.string:
-            found.append(Blocker(shown, line, f"untranslated: \"{preview}\""))
+            found.append(Blocker(shown, line, f"untranslated: \"{preview}\"", UNTRANSLATED, used))
         else:
             for level, text in check_message(message.id, message.string, set(message.flags),
                                              lang, glossary):
                 if level == ERROR:
-                    found.append(Blocker(shown, line, text))
+                    found.append(Blocker(shown, line, text, CHECK_ERROR, used))
     return found
 
 

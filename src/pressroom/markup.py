@@ -72,6 +72,7 @@ def _typeset(text: str, typography: Callable[[str], str] | None):
         yield token, fixed
 
 
+WORD_JOINER = "\u2060"  # no line break here; default-ignorable: prints nothing
 _TAGS = {"em_open": "<em>", "em_close": "</em>", "strong_open": "<strong>",
          "strong_close": "</strong>", "link_close": "</a>", "softbreak": " ", "hardbreak": " "}
 
@@ -106,12 +107,13 @@ def to_html(text: str,
             if footnote is None:
                 raise MarkupError(f"footnote [^{token.meta['id']}] is not allowed here")
             call = footnote(token.meta["id"])
-            # Keep the call on the line of the word it follows ("centres.¹⁹").
-            head, sep, word = (out[-1] if previous_kind == "text" else "").rpartition(" ")
-            if word:
-                out[-1] = f'{head}{sep}<span class="nobr">{word}{call}</span>'
-            else:
-                out.append(call)
+            # Keep the call on the line of the word it follows ("centres.¹⁹") with
+            # a word joiner (U+2060, invisible, no glyph needed). A nowrap span
+            # around word and call did the same, but WeasyPrint then breaks a
+            # hyphenated line too early ("me-" / "sure" / the rest).
+            ends_word = (previous_kind in ("text", "em_close", "strong_close", "link_close")
+                         and out and not out[-1].endswith(" "))
+            out.append(f"{WORD_JOINER}{call}" if ends_word else call)
         else:  # pragma: no cover - every other rule is disabled
             out.append(escape(token.content, quote=False))
         previous_kind = kind

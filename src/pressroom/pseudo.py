@@ -39,8 +39,9 @@ def pseudo(text: str) -> str:
 
 
 class PseudoTranslations(Translations):
-    def gettext(self, msgid: str, context: str | None = None) -> str:
-        return pseudo(msgid)
+    def lookup(self, msgid: str, context: str | None = None,
+               use_fuzzy: bool = False) -> tuple[str, str]:
+        return pseudo(msgid), "translated"
 
 
 def pseudo_translations(lang: str) -> PseudoTranslations:

@@ -23,15 +23,16 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from jinja2 import TemplateNotFound, TemplateSyntaxError
 from markupsafe import Markup, escape
 
-from . import __version__, formatting, markup, printmarks, typography
+from . import __version__, formatting, layout, markup, printmarks, typography
 from .catalogs import Translations
 from .config import PSEUDO_LANGUAGES, Project
 from .content import Block, Document, Text
 from .errors import MarkupError, PressroomError, RenderError
 from .fsutil import atomic_write_bytes
 from .preflight import sidecar_path
+from .qa import layout_path
 
-PROFILES = ("print", "screen")
+PROFILES = ("print", "screen", "proof")
 
 
 @dataclass
@@ -50,18 +51,32 @@ class BuildResult:
 
 # --------------------------------------------------------------------------- localisation
 class Localizer:
-    """Translates and formats the strings of one document into one language."""
+    """Translates and formats the strings of one document into one language, and
+    marks each printed message with its key (see :mod:`pressroom.layout`)."""
 
-    def __init__(self, doc: Document, shown: str, translations: Translations):
+    def __init__(self, doc: Document, shown: str, translations: Translations, *,
+                 source: bool = False, proof: bool = False,
+                 assets: Path | None = None):
         self.doc = doc
         self.shown = shown
         self.tx = translations
         self.lang = translations.lang
         self.fix = typography.for_language(self.lang)
         self.note_numbers: dict[str, int] = {}
+        self.source = source  # the source language: nothing is a fallback
+        self.proof = proof  # proofs print fuzzy translations (marked) instead of English
+        self.assets = assets  # folder of images: per-language variants are looked up there
+        self.keys: dict[str, tuple[str | None, str]] = {}  # printed message key -> (ctx, id)
+
+    def lookup(self, msgid: str, context: str | None = None) -> tuple[str, str, str]:
+        """(text to print, its state, its message key)."""
+        text, state = self.tx.lookup(msgid, context, use_fuzzy=self.proof)
+        key = layout.message_key(context, msgid)
+        self.keys[key] = (context, msgid)
+        return text, "source" if self.source else state, key
 
     def tr(self, text: Text) -> str:
-        return self.tx.gettext(text.value, text.context)
+        return self.lookup(text.value, text.context)[0]
 
     def _where(self, text: Text, translated: str) -> tuple[str, int | None]:
         key = (text.context, text.value)
@@ -72,18 +87,26 @@ class Localizer:
     def html(self, text: Text | None, footnotes: bool = True) -> Markup:
         if text is None:
             return Markup("")
-        translated = self.tr(text)
+        translated, state, key = self.lookup(text.value, text.context)
         try:
-            return Markup(markup.to_html(translated, self.footnote if footnotes else None,
-                                         self.fix))
+            body = markup.to_html(translated, self.footnote if footnotes else None, self.fix)
         except MarkupError as exc:
             path, line = self._where(text, translated)
             raise PressroomError(exc.message, path, line) from None
+        return Markup(layout.span(key, state) + body + "</span>")
 
     def plain(self, text: Text | None) -> str:
         if text is None:
             return ""
         return markup.to_plain(self.tr(text), self.fix)
+
+    def asset(self, src: str) -> str:
+        """``images/map.fr.svg`` when it exists beside ``images/map.svg``, else ``src``."""
+        if self.assets is None or self.source:
+            return src
+        path = Path(src)
+        variant = path.with_name(f"{path.stem}.{self.lang}{path.suffix}")
+        return variant.as_posix() if (self.assets / variant).is_file() else src
 
     def footnote(self, note_id: str) -> str:
         note = self.doc.notes.get(note_id)
@@ -155,7 +178,7 @@ def _block_view(loc: Localizer, block: Block) -> dict:
         view.update(_chart_view(loc, f["chart"]))
     elif t == "figure":
         fig = f["figure"]
-        view.update(src=fig["src"], alt=loc.plain(fig["alt"]), caption=loc.html(fig.get("caption")))
+        view.update(src=loc.asset(fig["src"]), alt=loc.plain(fig["alt"]), caption=loc.html(fig.get("caption")))
     elif t == "table":
         tab = f["table"]
         view.update(caption=loc.html(tab.get("caption")),
@@ -210,13 +233,14 @@ def make_environment(project: Project, loc: Localizer) -> Environment:
                       undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
                       trim_blocks=True, lstrip_blocks=True)
     env.policies["ext.i18n.trimmed"] = True
-    tx, fix = loc.tx, loc.fix
+    fix = loc.fix
+
+    def pgettext(context: str | None, message: str) -> Markup:
+        text, state, key = loc.lookup(message, context)
+        return layout.marked(key, state, escape(fix(text)))
 
     def gettext(message: str) -> Markup:
-        return escape(fix(tx.gettext(message)))
-
-    def pgettext(context: str, message: str) -> Markup:
-        return escape(fix(tx.gettext(message, context)))
+        return pgettext(None, message)
 
     def ngettext(singular: str, plural: str, n: int) -> Markup:
         return gettext(singular if n == 1 else plural)
@@ -236,9 +260,10 @@ def render_html(project: Project, doc: Document, loc: Localizer, *,
     name = f"{doc.name}/document.html"
     try:
         template = env.get_template(name)
-        return template.render(doc=view_model(doc, loc), lang=loc.lang, profile=profile,
+        html = template.render(doc=view_model(doc, loc), lang=loc.lang, profile=profile,
                                cmyk_profile_url=cmyk_profile.as_uri() if cmyk_profile else "",
                                generator=f"pressroom {__version__}")
+        return layout.place_markers(html)
     except PressroomError:
         raise
     except TemplateNotFound as exc:
@@ -336,6 +361,8 @@ def _insert_blank_pages(project: Project, document, html: str, count: int,
 def _pdf_options(project: Project, profile: str, html: str) -> dict:
     if profile == "screen":
         return {"pdf_tags": True, "pdf_variant": "pdf/ua-1"}
+    if profile == "proof":  # for reviewers' desk printers: plain PDF, trimmed pages
+        return {}
     marks = bool(project.options.get("crop_marks", True))
     return {"pdf_variant": "pdf/x-4",
             "finisher": printmarks.finisher(html.encode("utf-8"), marks)}
@@ -347,7 +374,8 @@ def build_one(project: Project, doc: Document, lang: str, translations: Translat
     translations.fallbacks.clear()
     translations.missing.clear()
     shown = project.rel(project.content_path(doc.name))
-    loc = Localizer(doc, shown, translations)
+    loc = Localizer(doc, shown, translations, source=lang == project.source_language,
+                    proof=profile == "proof", assets=project.content_dir)
     profile_icc = printmarks.cmyk_profile(project) if profile == "print" else None
     from .sandbox import RefusedURL, SandboxFetcher  # imports WeasyPrint: only when rendering
 
@@ -357,11 +385,12 @@ def build_one(project: Project, doc: Document, lang: str, translations: Translat
     document, warnings = _render_document(project, html, fetcher)
     multiple = int(project.options.get("page_multiple", {}).get(doc.name, 1) or 1)
     pages = len(document.pages)
-    if multiple > 1 and pages % multiple and profile == "print":
+    if multiple > 1 and pages % multiple and profile in ("print", "proof"):
         pad = math.ceil(pages / multiple) * multiple - pages
         document = _insert_blank_pages(project, document, html, pad, fetcher)
         pages = len(document.pages)
     warnings = list(dict.fromkeys(warnings + layout_overflows(document)))
+    placed = layout.analyse(document)
     buffer = io.BytesIO()
     try:  # images are fetched when the PDF is drawn: refusals can come from here too
         document.write_pdf(buffer, **_pdf_options(project, profile, html))
@@ -376,6 +405,10 @@ def build_one(project: Project, doc: Document, lang: str, translations: Translat
     record = {"pages": pages, "warnings": warnings}
     atomic_write_bytes(sidecar_path(path), json.dumps(record, ensure_ascii=False,
                                                       indent=1).encode("utf-8"))
+    placed.update(doc=doc.name, lang=lang, profile=profile,
+                  strings={key: list(value) for key, value in loc.keys.items()})
+    atomic_write_bytes(layout_path(path), json.dumps(placed, ensure_ascii=False,
+                                                     indent=0).encode("utf-8"))
     fallbacks = (0 if lang in (project.source_language, *PSEUDO_LANGUAGES)
                  else len(translations.fallbacks | translations.missing))
     return BuildResult(doc.name, lang, profile, path, pages, time.perf_counter() - start,
