@@ -18,6 +18,13 @@ def update(c, lang=None):
     cli.update(lang=lang)
 
 
+@task(help={"lang": "language code(s), comma-separated (default: all configured)"})
+def locate(c, lang=None):
+    """Write into each catalogue where its strings are printed (#. brochure.pdf p. 5 …),
+    from the last print build."""
+    cli.locate(lang=lang)
+
+
 @task(name="compile", help={"lang": "language code(s), comma-separated (default: all)"})
 def compile_(c, lang=None):
     """Compile the catalogues to build/locale/<lang>/LC_MESSAGES/messages.mo."""
@@ -49,6 +56,13 @@ def build(c, lang=None, doc=None, profile="print", preflight=True, allow_incompl
 def check(c, lang=None, layout=False):
     """Check translations: footnotes, links, emphasis, HTML, numbers, length, glossary."""
     cli.check(lang=lang, layout=layout)
+
+
+@task(help={"lang": "language code(s), comma-separated (default: all configured)",
+            "doc": "document name(s) (default: all)"})
+def verify(c, lang=None, doc=None):
+    """Rebuild each print PDF from the git commit in its manifest and confirm the same sha256."""
+    cli.verify(lang=lang, doc=doc)
 
 
 @task(name="init-lang", positional=["code"], help={"code": "a locale code such as de or pt_BR"})
@@ -96,6 +110,18 @@ def watch(c, doc=None, lang=None, profile="print", dpi=60, jobs=1):
     Watches layouts/, content/, locales/ and pyproject.toml; writes each page as
     page-NN.png (only the pages whose pixels changed). Ctrl-C to stop."""
     cli.watch(doc=doc, lang=lang, profile=profile, dpi=dpi, jobs=jobs)
+
+
+@task(help={"lang": "language code(s), comma-separated (default: every language but the "
+                    "source)",
+            "doc": "document name(s) (default: all)",
+            "dpi": "resolution of the images (default: 110)"})
+def screenshots(c, lang=None, doc=None, dpi=None):
+    """Each printed message in its page, outlined: build/context/<lang>/<key>.png.
+
+    Reads the print build (run `invoke build` first); writes index.html (English,
+    translation, catalogue line, pages, image) and screenshots.json for scripts."""
+    cli.screenshots(lang=lang, doc=doc, dpi=dpi)
 
 
 @task

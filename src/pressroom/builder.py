@@ -6,7 +6,8 @@
   French PDFs that print it), every file under ``layouts/`` (templates, CSS,
   fonts), the output profile, the ``[tool.pressroom]`` options, and the
   pressroom and WeasyPrint versions. A PDF whose fingerprint and bytes are
-  unchanged is not rebuilt.
+  unchanged is not rebuilt. Each print PDF gets its manifest
+  (:mod:`pressroom.manifest`).
 - **Parallel.** The renders run in worker processes (``-j``, default: the number
   of cores), one process per PDF, so a long build's peak memory is that of one
   document (WeasyPrint keeps its memory until its process ends). Results are
@@ -59,6 +60,9 @@ def fingerprint(project: Project, doc: Document, tx: Translations, profile: str,
     add(__version__, version("weasyprint"), profile, tx.lang, layouts)
     add(json.dumps(project.options, sort_keys=True, default=str))
     add(project.content_path(doc.name).read_bytes())
+    for path in sorted(p for p in project.content_dir.rglob("*") if p.is_file()):
+        if path.suffix not in (".yaml", ".yml"):  # images, and their per-language variants
+            add(project.rel(path), path.read_bytes())
     if profile == "print":
         add(printmarks.cmyk_profile(project).read_bytes())
     if tx.lang in PSEUDO_LANGUAGES:
@@ -98,6 +102,15 @@ def _stamp(result: BuildResult, key: str) -> None:
     record.update(key=key, pdf_sha256=_sha256(result.path))
     atomic_write_bytes(sidecar_path(result.path),
                        json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+def _record(project: Project, result: BuildResult) -> None:
+    """A print PDF's manifest, rewritten on every build (even an up-to-date one: the
+    commit may have moved while the inputs stayed the same)."""
+    if result.profile == "print" and result.lang not in PSEUDO_LANGUAGES:
+        from .manifest import write_manifest
+
+        write_manifest(project, result.doc, result.lang, result.path, result.pages)
 
 
 def _work(root: str, doc: str, lang: str, profile: str) -> BuildResult:
@@ -146,6 +159,7 @@ def build(project: Project, langs: list[str], docs: list[str], profile: str = "p
                     result = done.get(task) or running[task].result()
                     if task in running:
                         _stamp(result, keys[task])
+                    _record(project, result)
                     results.append(result)
                     if report:
                         report(result)
@@ -161,6 +175,7 @@ def build(project: Project, langs: list[str], docs: list[str], profile: str = "p
             doc, lang = task
             result = build_one(project, documents[doc], lang, translations[lang], profile)
             _stamp(result, keys[task])
+        _record(project, result)
         results.append(result)
         if report:
             report(result)

@@ -171,8 +171,11 @@ def update(project: Project, langs: list[str]) -> list[UpdateResult]:
     """Merge ``messages.pot`` into each language's catalogue (create it if missing).
 
     Every catalogue is read and merged before any is written, so one broken file
-    stops the run with nothing changed.
+    stops the run with nothing changed. Where each message is printed (``#.
+    brochure.pdf p. 5 …``, see :mod:`pressroom.locate`) is kept or refreshed.
     """
+    from . import locate  # locate reads catalogues too: imported here, not at the top
+
     template = read_catalog(project.pot_path, project.rel(project.pot_path))
     pending = []
     for lang in langs:
@@ -180,7 +183,9 @@ def update(project: Project, langs: list[str]) -> list[UpdateResult]:
         shown = project.rel(path)
         created = not path.exists()
         catalog = _new_catalog(lang, template) if created else read_catalog(path, shown, lang)
+        previous = locate.previous_locations(catalog)  # the merge drops extracted comments
         merge(template, catalog)
+        locate.apply(project, catalog, locate.located(project, lang), previous)
         pending.append((lang, path, created, catalog))
     results = []
     for lang, path, created, catalog in pending:

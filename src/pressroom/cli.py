@@ -58,6 +58,17 @@ def update(lang=None, root=None) -> None:
 
 
 @user_errors
+def locate(lang=None, root=None) -> None:
+    project = load_project(root)
+    from . import locate as locate_mod
+
+    for r in locate_mod.locate(project, project.select_languages(lang)):
+        docs = ", ".join(r.documents) or "no print build yet (run `invoke build`)"
+        _say(f"{project.rel(r.path)}: {'written' if r.changed else 'unchanged'}; "
+             f"{r.located} messages located in {docs}")
+
+
+@user_errors
 def compile(lang=None, root=None) -> None:  # noqa: A001 - the task's name
     project = load_project(root)
     for _lang, path, changed in catalogs.compile_catalogs(project,
@@ -263,8 +274,41 @@ def check(lang=None, layout=False, root=None) -> None:
 
 
 @user_errors
+def verify(lang=None, doc=None, root=None) -> None:
+    from . import manifest
+
+    project = load_project(root)
+    langs = [code for code in project.select_languages(lang)]
+    done = manifest.verify(project, langs, project.select_documents(doc), say=_say)
+    _say(f"verified {len(done)} PDF(s)")
+
+
+@user_errors
 def init_lang(code, root=None) -> None:
     project = load_project(root)
     path = languages.init_language(project, code)
     _say(f"{project.rel(path)}: created; {code} added to [tool.pressroom] languages "
          "(not released for print until you add it to release_languages)")
+
+
+@user_errors
+def screenshots(lang=None, doc=None, dpi=None, root=None) -> None:
+    """Each printed message in its page, for translators: build/context/<lang>/
+    (see pressroom.screenshots). Default: every language but the source."""
+    from . import screenshots as screenshots_mod
+
+    project = load_project(root)
+    langs = (project.select_languages(lang) if lang else
+             [code for code in project.languages if code != project.source_language])
+    docs = project.select_documents(doc)
+    try:
+        resolution = float(dpi) if dpi else screenshots_mod.DPI
+    except ValueError:
+        raise PressroomError(f"--dpi must be a number, not '{dpi}'") from None
+    if not 20 <= resolution <= 600:
+        raise PressroomError(f"--dpi {dpi} is out of range (20 to 600)")
+    for r in screenshots_mod.screenshots(project, langs, docs, dpi=resolution):
+        extra = f", {r.removed} removed" if r.removed else ""
+        unprinted = f"; {r.unprinted} catalogue message(s) not printed" if r.unprinted else ""
+        _say(f"{project.rel(r.directory)}/: {r.shots} screenshots ({r.written} written, "
+             f"{r.shots - r.written} unchanged{extra}), index.html{unprinted}")

@@ -125,8 +125,10 @@ def _mm(px: float) -> float:
     return round(px * MM_PER_PX, 1)
 
 
-def analyse(document) -> dict:
-    """Regions and issues of a rendered WeasyPrint document (see the module doc)."""
+def analyse(document, plain_keys: dict[str, str] | None = None) -> dict:
+    """Regions and issues of a rendered WeasyPrint document (see the module doc).
+    ``plain_keys`` maps texts printed from attributes (running heads) to their
+    message, so that a message printed only in running heads is located too."""
     from weasyprint.formatting_structure import boxes
 
     regions: dict[tuple[str, int, str], list[float]] = {}
@@ -210,6 +212,15 @@ def analyse(document) -> dict:
                     walk(child, frames, key, heading, in_flow)
 
         walk(page_box, (area,), None, False, True)
+        for margin in page_box.children:
+            if not isinstance(margin, boxes.MarginBox) or not plain_keys:
+                continue
+            text = "".join(b.text for b in margin.descendants() if isinstance(b, boxes.TextBox))
+            if text.strip() in plain_keys:
+                slot = (plain_keys[text.strip()], number, "running head")
+                regions[slot] = [margin.content_box_x(), margin.content_box_y(),
+                                 margin.content_box_x() + margin.width,
+                                 margin.content_box_y() + margin.height, 0.0]
         if last_line[2] and number < len(document.pages):
             issues[("heading", number)] = Issue("heading-at-foot", number, "heading", 0.0,
                                                 last_line[1])
@@ -231,9 +242,14 @@ def _first_key(line) -> str | None:
 
 
 def page_summary(regions: list[dict]) -> dict[str, list[tuple[int, str]]]:
-    """For each message key: its (page, frame) pairs in page order."""
+    """For each message key: its (page, frame) pairs in page order. Running heads
+    count only for a message printed nowhere else (a section title is located at
+    its heading, not on every page that repeats it)."""
+    elsewhere = {r["key"] for r in regions if r["frame"] != "running head"}
     out: dict[str, list[tuple[int, str]]] = {}
     for region in sorted(regions, key=lambda r: (r["page"], r["y"])):
+        if region["frame"] == "running head" and region["key"] in elsewhere:
+            continue
         pair = (region["page"], region["frame"])
         if pair not in out.setdefault(region["key"], []):
             out[region["key"]].append(pair)

@@ -67,6 +67,7 @@ class Localizer:
         self.proof = proof  # proofs print fuzzy translations (marked) instead of English
         self.assets = assets  # folder of images: per-language variants are looked up there
         self.keys: dict[str, tuple[str | None, str]] = {}  # printed message key -> (ctx, id)
+        self.plain_keys: dict[str, str] = {}  # plain text -> message key
 
     def lookup(self, msgid: str, context: str | None = None) -> tuple[str, str, str]:
         """(text to print, its state, its message key)."""
@@ -96,9 +97,14 @@ class Localizer:
         return Markup(layout.span(key, state) + body + "</span>")
 
     def plain(self, text: Text | None) -> str:
+        """Text without markup, for attributes (running heads via ``string-set``,
+        alt text): remembered so that a running head can be traced to its message."""
         if text is None:
             return ""
-        return markup.to_plain(self.tr(text), self.fix)
+        translated, _state, key = self.lookup(text.value, text.context)
+        shown = markup.to_plain(translated, self.fix)
+        self.plain_keys.setdefault(shown, key)
+        return shown
 
     def asset(self, src: str) -> str:
         """``images/map.fr.svg`` when it exists beside ``images/map.svg``, else ``src``."""
@@ -390,7 +396,7 @@ def build_one(project: Project, doc: Document, lang: str, translations: Translat
         document = _insert_blank_pages(project, document, html, pad, fetcher)
         pages = len(document.pages)
     warnings = list(dict.fromkeys(warnings + layout_overflows(document)))
-    placed = layout.analyse(document)
+    placed = layout.analyse(document, loc.plain_keys)
     buffer = io.BytesIO()
     try:  # images are fetched when the PDF is drawn: refusals can come from here too
         document.write_pdf(buffer, **_pdf_options(project, profile, html))

@@ -1,0 +1,98 @@
+"""Where each message is printed, written into the catalogues for translators.
+
+After a print build, each message of a catalogue gets an extracted comment per
+document that prints it, in that language's own PDF::
+
+    #. brochure.pdf p. 5 (key-figures panel)
+    #. standards.pdf pp. 3–4 (text)
+
+Poedit and Weblate show ``#.`` comments next to the string. The comments come
+from the layout data of the last print build (``<pdf>.layout.json``); for a
+document not built in that language the comments already in the catalogue are
+kept, so a catalogue does not change unless something moved. ``invoke locate``
+writes them; ``invoke update`` keeps them across a merge.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalogs import read_catalog
+from .config import Project
+from .extract import clean_flags, render_po
+from .fsutil import atomic_write_bytes
+from .layout import describe_pages, message_key, page_summary
+from .qa import load_layout
+
+_LOCATION = re.compile(r"^(?P<doc>[\w.-]+)\.pdf pp?\. \S")
+
+Key = tuple[str | None, str]
+
+
+def is_location(comment: str) -> bool:
+    return bool(_LOCATION.match(comment))
+
+
+def located(project: Project, lang: str) -> dict[str, dict[str, str]]:
+    """{doc: {message key: comment}} for each document with print layout data in ``lang``."""
+    out = {}
+    for doc in project.documents:
+        data = load_layout(project, lang, doc)
+        if data is None:
+            continue
+        out[doc] = {key: describe_pages(f"{doc}.pdf", pairs)
+                    for key, pairs in page_summary(data.get("regions", [])).items()}
+    return out
+
+
+def previous_locations(catalog) -> dict[Key, list[str]]:
+    """The location comments a catalogue has now (read before a merge drops them)."""
+    return {(m.context, m.id): [c for c in m.auto_comments if is_location(c)]
+            for m in catalog if m.id and not isinstance(m.id, tuple)}
+
+
+def apply(project: Project, catalog, found: dict[str, dict[str, str]],
+          previous: dict[Key, list[str]] | None = None) -> None:
+    """Set each message's location comments: from ``found`` for the documents it
+    covers, the earlier ones (``previous``, else the message's own) for the rest."""
+    order = {doc: i for i, doc in enumerate(project.documents)}
+    for message in catalog:
+        if not message.id or isinstance(message.id, tuple):
+            continue
+        old = (previous or {}).get((message.context, message.id))
+        if old is None:
+            old = [c for c in message.auto_comments if is_location(c)]
+        kept = [c for c in old if _LOCATION.match(c).group("doc") not in found]
+        key = message_key(message.context, message.id)
+        fresh = [comments[key] for comments in found.values() if key in comments]
+        places = sorted(dict.fromkeys(kept + fresh),
+                        key=lambda c: order.get(_LOCATION.match(c).group("doc"), len(order)))
+        message.auto_comments = [c for c in message.auto_comments if not is_location(c)] + places
+
+
+@dataclass
+class LocateResult:
+    lang: str
+    path: Path
+    changed: bool
+    documents: list[str]
+    located: int
+
+
+def locate(project: Project, langs: list[str]) -> list[LocateResult]:
+    """Write the location comments into each language's catalogue (read all first)."""
+    pending = []
+    for lang in langs:
+        path = project.po_path(lang)
+        catalog = read_catalog(path, project.rel(path), lang)
+        found = located(project, lang)
+        apply(project, catalog, found)
+        clean_flags(catalog)  # Babel's reader guesses python-format for "83% of"
+        count = sum(1 for m in catalog if m.id and any(is_location(c) for c in m.auto_comments))
+        pending.append((lang, path, catalog, sorted(found), count))
+    return [LocateResult(lang, path, atomic_write_bytes(path, render_po(catalog,
+                                                                         include_previous=True)),
+                         docs, count)
+            for lang, path, catalog, docs, count in pending]

@@ -1,0 +1,369 @@
+"""Screenshots of every printed message in its page, for translators
+(``invoke screenshots``): ``build/context/<lang>/<key>.png``, an index page and
+a JSON list.
+
+A build keeps, beside each PDF, where every message was printed
+(``<pdf>.layout.json``, see :mod:`pressroom.layout`). Here each message gets one
+image: a crop of the page where it first appears, with some of the page around
+it and its text outlined in magenta, so that a translator sees how much room a
+heading, a panel label or a table cell has. ``index.html`` lists every message
+(context, English, translation and its state, the catalogue line, the pages it
+is printed on, the image); ``screenshots.json`` holds the same for a script
+(for instance one that uploads the images to Weblate, whose screenshots are tied
+to source strings by msgid and context).
+
+Each page is rendered once (pypdfium2), all the crops of that page are cut from
+it, and it is dropped before the next one. PNG bytes are deterministic, so only
+the images whose pixels changed are rewritten; images of messages no longer
+printed are deleted.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import Markup, escape
+
+from .catalogs import load_translations, read_catalog_readonly
+from .config import PSEUDO_LANGUAGES, Project
+from .errors import PressroomError
+from .fsutil import atomic_write_bytes
+from .layout import describe_pages, message_key, page_summary
+from .proof import MM, png_bytes, trim_origins
+from .qa import layout_path, message_lines
+
+DPI = 110
+MARGIN_MM = 12.0  # page shown around the message
+OUTLINE = (230, 0, 200)  # magenta: no layout colour of ours
+OUTLINE_WIDTH = 3  # px
+OUTLINE_GAP = 2  # px between the text and the outline
+FOOTNOTES = "footnotes"
+KEY_NAME = 12  # length of a message key (layout.message_key)
+
+
+@dataclass
+class Shot:
+    """One message of one language: where it is shown and what the index says."""
+    key: str
+    context: str | None
+    msgid: str
+    doc: str | None = None  # document whose page is shown (None: not printed)
+    page: int | None = None  # 1-based
+    boxes: list[tuple[float, float, float, float]] = field(default_factory=list)  # mm x0,y0,x1,y1
+    where: list[str] = field(default_factory=list)  # "brochure.pdf p. 5 (key-figures panel)"
+    pages: list[dict] = field(default_factory=list)  # {"doc", "page", "frame"}
+    order: tuple = ()
+    image: Path | None = None
+    written: bool = False
+
+
+@dataclass
+class LangResult:
+    lang: str
+    directory: Path
+    index: Path
+    json: Path
+    shots: int = 0  # images
+    written: int = 0
+    removed: int = 0
+    unprinted: int = 0  # catalogue messages no document prints
+
+
+def context_dir(project: Project, lang: str) -> Path:
+    return project.build_dir / "context" / lang
+
+
+def _load(project: Project, lang: str, doc: str) -> dict:
+    pdf = project.pdf_path(lang, doc)
+    data_path = layout_path(pdf)
+    for path in (pdf, data_path):
+        if not path.exists():
+            raise PressroomError(f"{project.rel(path)} is missing: run `invoke build` first")
+    try:
+        return json.loads(data_path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise PressroomError(f"unreadable layout data ({exc}): run `invoke build` again",
+                             project.rel(data_path)) from None
+
+
+def _plan(project: Project, docs: list[str], layouts: dict[str, dict]) -> dict[str, Shot]:
+    """One Shot per printed message: its first page in the first document that
+    prints it, outside the footnotes if it is printed anywhere else."""
+    shots: dict[str, Shot] = {}
+    for doc_index, doc in enumerate(docs):
+        data = layouts[doc]
+        strings = data.get("strings", {})
+        regions = data.get("regions", [])
+        by_key: dict[str, list[dict]] = {}
+        for region in regions:
+            by_key.setdefault(region["key"], []).append(region)
+        summary = page_summary(regions)
+        for key, found in by_key.items():
+            context, msgid = strings.get(key, [None, ""])
+            shot = shots.get(key)
+            if shot is None:
+                shot = shots[key] = Shot(key, context, msgid)
+            shot.where.append(describe_pages(f"{doc}.pdf", summary[key]))
+            shot.pages += [{"doc": doc, "page": page, "frame": frame}
+                           for page, frame in summary[key]]
+            if shot.doc is not None:
+                continue  # shown from an earlier document
+            body = [r for r in found if r["frame"] != FOOTNOTES] or found
+            page = min(r["page"] for r in body)
+            on_page = sorted((r for r in body if r["page"] == page),
+                             key=lambda r: (r["y"], r["x"]))
+            shot.doc, shot.page = doc, page
+            shot.boxes = [(r["x"], r["y"], r["x"] + r["w"], r["y"] + r["h"]) for r in on_page]
+            shot.order = (doc_index, page, on_page[0]["frame"] == FOOTNOTES,
+                          on_page[0]["y"], on_page[0]["x"])
+        for key, (context, msgid) in strings.items():  # looked up, yet not on a page
+            shots.setdefault(key, Shot(key, context, msgid))
+    return shots
+
+
+def _crop_box(boxes, trim_mm: tuple[float, float], margin: float):
+    x0 = max(min(b[0] for b in boxes) - margin, 0.0)
+    y0 = max(min(b[1] for b in boxes) - margin, 0.0)
+    x1 = min(max(b[2] for b in boxes) + margin, trim_mm[0])
+    y1 = min(max(b[3] for b in boxes) + margin, trim_mm[1])
+    return x0, y0, max(x1, x0 + 1), max(y1, y0 + 1)
+
+
+def _render_doc(project: Project, lang: str, doc: str, shots: list[Shot], out: Path,
+                dpi: float, margin: float) -> None:
+    """Cut the images of ``shots`` (all shown from ``doc``) from its pages,
+    rendering each page that shows one once."""
+    import pypdfium2 as pdfium
+    from PIL import ImageDraw
+
+    pdf = project.pdf_path(lang, doc)
+    origins = trim_origins(pdf)  # trimmed page's corner in the image, in points
+    by_page: dict[int, list[Shot]] = {}
+    for shot in shots:
+        by_page.setdefault(shot.page, []).append(shot)
+    scale = dpi / 72
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        for number in sorted(by_page):
+            if number > len(document):
+                raise PressroomError(f"the layout data names page {number}, the PDF has "
+                                     f"{len(document)}: run `invoke build` again",
+                                     project.rel(pdf))
+            page = document[number - 1]
+            left, bottom, right, top = page.get_trimbox()
+            trim_mm = ((right - left) / MM, (top - bottom) / MM)
+            bitmap = page.render(scale=scale)
+            image = bitmap.to_pil().convert("RGB")
+            bitmap.close()
+            page.close()
+            dx, dy = origins[number - 1]
+
+            def px(mm_x: float, mm_y: float) -> tuple[int, int]:
+                return round((dx + mm_x * MM) * scale), round((dy + mm_y * MM) * scale)
+
+            for shot in by_page[number]:
+                x0, y0, x1, y1 = _crop_box(shot.boxes, trim_mm, margin)
+                (cx0, cy0), (cx1, cy1) = px(x0, y0), px(x1, y1)
+                crop = image.crop((cx0, cy0, cx1, cy1))
+                draw = ImageDraw.Draw(crop)
+                pad = OUTLINE_GAP + OUTLINE_WIDTH
+                for box in shot.boxes:
+                    (bx0, by0), (bx1, by1) = px(box[0], box[1]), px(box[2], box[3])
+                    draw.rectangle((max(bx0 - cx0 - pad, 0), max(by0 - cy0 - pad, 0),
+                                    min(bx1 - cx0 + pad, crop.width - 1),
+                                    min(by1 - cy0 + pad, crop.height - 1)),
+                                   outline=OUTLINE, width=OUTLINE_WIDTH)
+                shot.image = out / f"{shot.key}.png"
+                shot.written = atomic_write_bytes(shot.image, png_bytes(crop))
+            del image
+    finally:
+        document.close()
+
+
+def _catalogue_messages(project: Project, lang: str) -> list[tuple[str | None, str]]:
+    """(context, msgid) of every message of ``lang``'s catalogue (the template for
+    a language without one)."""
+    path = project.po_path(lang)
+    if lang in PSEUDO_LANGUAGES or not path.exists():
+        path = project.pot_path
+        if not path.exists():
+            return []
+        catalog = read_catalog_readonly(path, project.rel(path))
+    else:
+        catalog = read_catalog_readonly(path, project.rel(path), lang)
+    return [(m.context, m.id) for m in catalog if m.id and not isinstance(m.id, tuple)]
+
+
+def _texts(project: Project, lang: str):
+    """A function (context, msgid) -> (translation or None, state)."""
+    if lang == project.source_language:
+        return lambda context, msgid: (msgid, "source")
+    if lang in PSEUDO_LANGUAGES:
+        from .pseudo import pseudo
+
+        return lambda context, msgid: (pseudo(msgid), "pseudo")
+    tx = load_translations(project, lang)
+
+    def text(context, msgid):
+        key = (context, msgid)
+        if tx.table.get(key):
+            return tx.table[key], "translated"
+        if key in tx.fuzzy:
+            return tx.fuzzy_table.get(key), "fuzzy"
+        return None, "untranslated" if key in tx.lines else "not in the catalogue"
+    return text
+
+
+def screenshots(project: Project, langs: list[str], docs: list[str], dpi: float = DPI,
+                margin: float = MARGIN_MM) -> list[LangResult]:
+    """Write ``build/context/<lang>/`` for each of ``langs`` from the print builds
+    of ``docs`` (every PDF and its layout data must be there: nothing is written
+    otherwise). With every document selected, images of messages no longer
+    printed are deleted and the catalogue's unprinted messages are listed too."""
+    layouts = {(lang, doc): _load(project, lang, doc) for lang in langs for doc in docs}
+    every_doc = set(docs) >= set(project.documents)
+    results = []
+    for lang in langs:
+        out = context_dir(project, lang)
+        shots = _plan(project, docs, {doc: layouts[lang, doc] for doc in docs})
+        for doc in docs:
+            _render_doc(project, lang, doc, [s for s in shots.values() if s.doc == doc],
+                        out, dpi, margin)
+        unprinted = []
+        if every_doc:
+            printed = set(shots)
+            for context, msgid in _catalogue_messages(project, lang):
+                key = message_key(context, msgid)
+                if key not in printed:
+                    unprinted.append(key)
+                    shots[key] = Shot(key, context, msgid)
+        result = LangResult(lang, out, out / "index.html", out / "screenshots.json",
+                            shots=sum(1 for s in shots.values() if s.image),
+                            written=sum(1 for s in shots.values() if s.written),
+                            unprinted=len(unprinted))
+        if every_doc:
+            result.removed = _remove_stale(out, {s.key for s in shots.values() if s.image})
+        ordered = sorted(shots.values(), key=lambda s: (s.image is None, s.order, s.msgid))
+        lines = message_lines(project, lang, list(project.documents) if every_doc else docs)
+        text = _texts(project, lang)
+        entries = []
+        for shot in ordered:
+            translation, state = text(shot.context, shot.msgid)
+            file, line = lines.get(shot.key, (None, None))
+            entries.append({
+                "key": shot.key, "context": shot.context, "msgid": shot.msgid,
+                "translation": translation, "state": state, "file": file, "line": line,
+                "image": project.rel(shot.image) if shot.image else None,
+                "doc": shot.doc, "page": shot.page, "where": shot.where, "pages": shot.pages,
+            })
+        atomic_write_bytes(result.json, json.dumps(entries, ensure_ascii=False,
+                                                   indent=1).encode("utf-8"))
+        atomic_write_bytes(result.index, index_html(project, lang, docs, entries).encode("utf-8"))
+        results.append(result)
+    return results
+
+
+def _remove_stale(out: Path, keep: set[str]) -> int:
+    removed = 0
+    for path in out.glob("*.png"):
+        stem = path.stem
+        if len(stem) == KEY_NAME and all(c in "0123456789abcdef" for c in stem) \
+                and stem not in keep:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+# --------------------------------------------------------------------------- index page
+STATE_LABELS = {
+    "translated": "translated",
+    "source": "source text",
+    "pseudo": "pseudo-translation",
+    "fuzzy": "fuzzy: printed in English until reviewed",
+    "untranslated": "untranslated: printed in English",
+    "not in the catalogue": "not in the catalogue: printed in English (run `invoke update`)",
+}
+
+CSS = """
+body { font: 14px/1.45 system-ui, sans-serif; margin: 0 auto; max-width: 1100px;
+       padding: 1em 1.5em; color: #222; background: #f4f4f4; }
+h1 { font-size: 1.4em; margin: .3em 0; }
+.intro { color: #555; }
+.msg { background: #fff; border: 1px solid #ddd; border-radius: 6px; margin: 1em 0;
+       padding: .8em 1em; display: grid; grid-template-columns: minmax(0, 1fr) auto;
+       gap: .3em 1.2em; }
+.msg > .text { min-width: 0; }
+.msg > figure { margin: 0; grid-row: span 2; }
+.msg img { max-width: 460px; max-height: 420px; border: 1px solid #ccc; display: block; }
+.label { color: #777; font-size: .8em; text-transform: uppercase; letter-spacing: .04em;
+         margin-top: .5em; }
+.src, .tr { white-space: pre-wrap; overflow-wrap: anywhere; }
+.tr.missing { color: #999; font-style: italic; }
+.ctx { font-family: ui-monospace, monospace; background: #eef; padding: 0 .3em; }
+.state { display: inline-block; font-size: .8em; padding: 0 .5em; border-radius: 1em;
+         background: #dfd; color: #252; }
+.state.fuzzy, .state.untranslated, .state.not-in-the-catalogue { background: #fdd;
+         color: #822; }
+.meta { font-family: ui-monospace, monospace; font-size: .85em; color: #444; }
+.key { color: #999; font-size: .8em; float: right; }
+a { color: #06c; }
+"""
+
+
+def _html_page(title: str, body: Markup) -> str:
+    return ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+            f"{body}\n</body>\n</html>\n")
+
+
+def index_html(project: Project, lang: str, docs: list[str], entries: list[dict]) -> str:
+    """The page a translator opens: every message with its image."""
+    shown = sum(1 for e in entries if e["image"])
+    counts: dict[str, int] = {}
+    for entry in entries:
+        counts[entry["state"]] = counts.get(entry["state"], 0) + 1
+    title = f"{project.name}: {lang} messages in context"
+    parts = [Markup("<h1>{}</h1>").format(title),
+             Markup('<p class="intro">{} messages, {} of them pictured from the print build '
+                    '({}). Each image shows the page where the message first appears, its '
+                    'text outlined in magenta; the English is as in the catalogue, with its '
+                    'markup. {}.</p>').format(
+                 len(entries), shown, ", ".join(f"build/{lang}/{doc}.pdf" for doc in docs),
+                 "; ".join(f"{state}: {n}" for state, n in sorted(counts.items())))]
+    for entry in entries:
+        parts.append(_entry_html(entry))
+    return _html_page(title, Markup("\n").join(parts))
+
+
+def _entry_html(entry: dict) -> Markup:
+    state = entry["state"]
+    bits = [Markup('<section class="msg" id="{}"><div class="text">').format(entry["key"]),
+            Markup('<span class="key">{}</span>').format(entry["key"])]
+    if entry["context"]:
+        bits.append(Markup('<div>context <span class="ctx">{}</span></div>')
+                    .format(entry["context"]))
+    bits.append(Markup('<div class="label">English</div><div class="src">{}</div>')
+                .format(entry["msgid"]))
+    bits.append(Markup('<div class="label">Translation <span class="state {}">{}</span></div>')
+                .format(state.replace(" ", "-"), STATE_LABELS.get(state, state)))
+    if entry["translation"]:
+        bits.append(Markup('<div class="tr">{}</div>').format(entry["translation"]))
+    else:
+        bits.append(Markup('<div class="tr missing">(none)</div>'))
+    if entry["file"]:
+        where = f"{entry['file']}:{entry['line']}" if entry["line"] else entry["file"]
+        bits.append(Markup('<div class="label">Edit at</div><div class="meta">{}</div>')
+                    .format(where))
+    bits.append(Markup('<div class="label">Printed on</div><div class="meta">{}</div>')
+                .format("; ".join(entry["where"]) or "not printed in any document"))
+    bits.append(Markup("</div>"))
+    if entry["image"]:
+        name = Path(entry["image"]).name
+        caption = f"{entry['doc']}.pdf p. {entry['page']}"
+        bits.append(Markup('<figure><a href="{0}"><img src="{0}" alt="{1}" loading="lazy">'
+                           '</a><figcaption class="meta">{1}</figcaption></figure>')
+                    .format(name, caption))
+    bits.append(Markup("</section>"))
+    return Markup("").join(bits)
