@@ -60,9 +60,11 @@ def fingerprint(project: Project, doc: Document, tx: Translations, profile: str,
     add(__version__, version("weasyprint"), profile, tx.lang, layouts)
     add(json.dumps(project.options, sort_keys=True, default=str))
     add(project.content_path(doc.name).read_bytes())
+    others = (set(project.languages) | set(PSEUDO_LANGUAGES)) - {tx.lang}
     for path in sorted(p for p in project.content_dir.rglob("*") if p.is_file()):
-        if path.suffix not in (".yaml", ".yml"):  # images, and their per-language variants
-            add(project.rel(path), path.read_bytes())
+        variant = path.suffixes[-2][1:] if len(path.suffixes) > 1 else None
+        if path.suffix not in (".yaml", ".yml") and variant not in others:
+            add(project.rel(path), path.read_bytes())  # images, and this language's variants
     if profile == "print":
         add(printmarks.cmyk_profile(project).read_bytes())
     if tx.lang in PSEUDO_LANGUAGES:

@@ -253,7 +253,8 @@ def _difference(recorded: dict, fresh: dict, commit: str) -> str:
                 if recorded["versions"].get(name) != fresh["versions"].get(name)]
     why = (f"inputs that differ: {', '.join(changed[:8])}" if changed else
            f"versions that differ: {', '.join(versions)}" if versions else
-           "same inputs and versions: the render is not reproducible here")
+           "same inputs and versions in both manifests: the PDF or its manifest was changed "
+           "after the build, or the render is not reproducible here")
     return (f"NOT verified: rebuilt from commit {commit[:12]}, the PDF differs "
             f"(sha256 {recorded['pdf']['sha256'][:16]}… recorded, "
             f"{fresh['pdf']['sha256'][:16]}… rebuilt); {why}")

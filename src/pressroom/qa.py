@@ -31,6 +31,9 @@ from .gate import policy
 from .layout import Issue, message_key
 
 GROWTH_LISTED = 5
+# Frames that are a page of their own: text growing there does not lengthen the
+# document, so it is not blamed for a page count over the limit.
+SINGLE_PAGE_FRAMES = {"cover", "back cover", "imprint page", "title page", "running head"}
 
 
 def layout_path(pdf: Path) -> Path:
@@ -120,7 +123,7 @@ def _growth(data: dict, source: dict) -> list[tuple[str, float, int]]:
     def heights(layout: dict) -> dict[str, float]:
         out: dict[str, float] = {}
         for region in layout.get("regions", []):
-            if region["frame"] != "footnotes":
+            if region["frame"] not in SINGLE_PAGE_FRAMES:
                 out[region["key"]] = out.get(region["key"], 0.0) + region["text_h"]
         return out
 
