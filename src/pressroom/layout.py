@@ -131,7 +131,7 @@ def analyse(document, plain_keys: dict[str, str] | None = None) -> dict:
     message, so that a message printed only in running heads is located too."""
     from weasyprint.formatting_structure import boxes
 
-    regions: dict[tuple[str, int, str], list[float]] = {}
+    regions: dict[tuple[str, int, str, int], list[float]] = {}
     issues: dict[tuple, Issue] = {}
 
     def overflow(key, page, frame, by_px, text):
@@ -182,7 +182,7 @@ def analyse(document, plain_keys: dict[str, str] | None = None) -> dict:
             if marker and isinstance(box, boxes.InlineBox):
                 key = marker
                 slot = (key, number, frames[-1].label if len(frames) > 1 else
-                        ("heading" if heading else "text"))
+                        ("heading" if heading else "text"), id(element))  # one per occurrence
                 rect = [box.position_x, box.position_y, box.position_x + box.margin_width(),
                         box.position_y + box.margin_height(), box.margin_height()]
                 if slot in regions:
@@ -215,12 +215,13 @@ def analyse(document, plain_keys: dict[str, str] | None = None) -> dict:
         for margin in page_box.children:
             if not isinstance(margin, boxes.MarginBox) or not plain_keys:
                 continue
-            text = "".join(b.text for b in margin.descendants() if isinstance(b, boxes.TextBox))
-            if text.strip() in plain_keys:
-                slot = (plain_keys[text.strip()], number, "running head")
-                regions[slot] = [margin.content_box_x(), margin.content_box_y(),
-                                 margin.content_box_x() + margin.width,
-                                 margin.content_box_y() + margin.height, 0.0]
+            texts = [b for b in margin.descendants() if isinstance(b, boxes.TextBox)]
+            text = "".join(b.text for b in texts).strip()
+            if text in plain_keys:
+                regions[(plain_keys[text], number, "running head", 0)] = [
+                    min(b.position_x for b in texts), min(b.position_y for b in texts),
+                    max(b.position_x + b.width for b in texts),
+                    max(b.position_y + b.height for b in texts), 0.0]
         if last_line[2] and number < len(document.pages):
             issues[("heading", number)] = Issue("heading-at-foot", number, "heading", 0.0,
                                                 last_line[1])
@@ -228,7 +229,7 @@ def analyse(document, plain_keys: dict[str, str] | None = None) -> dict:
         "pages": len(document.pages),
         "regions": [asdict(Region(key, page, frame, _mm(r[0]), _mm(r[1]), _mm(r[2] - r[0]),
                                   _mm(r[3] - r[1]), _mm(r[4])))
-                    for (key, page, frame), r in regions.items()],
+                    for (key, page, frame, _occurrence), r in regions.items()],
         "issues": [asdict(issue) for issue in issues.values()],
     }
 

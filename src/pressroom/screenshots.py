@@ -37,9 +37,10 @@ from .qa import layout_path, message_lines
 DPI = 110
 MARGIN_MM = 12.0  # page shown around the message
 OUTLINE = (230, 0, 200)  # magenta: no layout colour of ours
-OUTLINE_WIDTH = 3  # px
-OUTLINE_GAP = 2  # px between the text and the outline
+OUTLINE_WIDTH = 2  # px
+OUTLINE_GAP = 1  # px between the text (its line boxes) and the outline
 FOOTNOTES = "footnotes"
+RUNNING_HEAD = "running head"  # a whole margin box: shown only for a message printed nowhere else
 KEY_NAME = 12  # length of a message key (layout.message_key)
 
 
@@ -55,6 +56,7 @@ class Shot:
     where: list[str] = field(default_factory=list)  # "brochure.pdf p. 5 (key-figures panel)"
     pages: list[dict] = field(default_factory=list)  # {"doc", "page", "frame"}
     order: tuple = ()
+    unplaced: list[str] = field(default_factory=list)  # PDFs that use it off the pages' text
     image: Path | None = None
     written: bool = False
 
@@ -82,15 +84,20 @@ def _load(project: Project, lang: str, doc: str) -> dict:
         if not path.exists():
             raise PressroomError(f"{project.rel(path)} is missing: run `invoke build` first")
     try:
-        return json.loads(data_path.read_text(encoding="utf-8"))
+        data = json.loads(data_path.read_text(encoding="utf-8"))
     except ValueError as exc:
-        raise PressroomError(f"unreadable layout data ({exc}): run `invoke build` again",
+        raise PressroomError(f"unreadable layout data ({exc}): run `invoke build --force`",
                              project.rel(data_path)) from None
+    if not isinstance(data, dict) or "strings" not in data or "regions" not in data:
+        raise PressroomError("layout data of an older pressroom: run `invoke build --force`",
+                             project.rel(data_path))
+    return data
 
 
 def _plan(project: Project, docs: list[str], layouts: dict[str, dict]) -> dict[str, Shot]:
     """One Shot per printed message: its first page in the first document that
-    prints it, outside the footnotes if it is printed anywhere else."""
+    prints it, outside the footnotes and running heads if it is printed anywhere
+    else (a footnote only where it is nowhere but in notes)."""
     shots: dict[str, Shot] = {}
     for doc_index, doc in enumerate(docs):
         data = layouts[doc]
@@ -110,7 +117,8 @@ def _plan(project: Project, docs: list[str], layouts: dict[str, dict]) -> dict[s
                            for page, frame in summary[key]]
             if shot.doc is not None:
                 continue  # shown from an earlier document
-            body = [r for r in found if r["frame"] != FOOTNOTES] or found
+            body = ([r for r in found if r["frame"] not in (FOOTNOTES, RUNNING_HEAD)]
+                    or [r for r in found if r["frame"] == FOOTNOTES] or found)
             page = min(r["page"] for r in body)
             on_page = sorted((r for r in body if r["page"] == page),
                              key=lambda r: (r["y"], r["x"]))
@@ -119,7 +127,9 @@ def _plan(project: Project, docs: list[str], layouts: dict[str, dict]) -> dict[s
             shot.order = (doc_index, page, on_page[0]["frame"] == FOOTNOTES,
                           on_page[0]["y"], on_page[0]["x"])
         for key, (context, msgid) in strings.items():  # looked up, yet not on a page
-            shots.setdefault(key, Shot(key, context, msgid))
+            shot = shots.setdefault(key, Shot(key, context, msgid))
+            if key not in by_key:
+                shot.unplaced.append(f"{doc}.pdf")
     return shots
 
 
@@ -257,6 +267,7 @@ def screenshots(project: Project, langs: list[str], docs: list[str], dpi: float 
                 "translation": translation, "state": state, "file": file, "line": line,
                 "image": project.rel(shot.image) if shot.image else None,
                 "doc": shot.doc, "page": shot.page, "where": shot.where, "pages": shot.pages,
+                "not_on_a_page": shot.unplaced,
             })
         atomic_write_bytes(result.json, json.dumps(entries, ensure_ascii=False,
                                                    indent=1).encode("utf-8"))
@@ -292,11 +303,12 @@ body { font: 14px/1.45 system-ui, sans-serif; margin: 0 auto; max-width: 1100px;
 h1 { font-size: 1.4em; margin: .3em 0; }
 .intro { color: #555; }
 .msg { background: #fff; border: 1px solid #ddd; border-radius: 6px; margin: 1em 0;
-       padding: .8em 1em; display: grid; grid-template-columns: minmax(0, 1fr) auto;
-       gap: .3em 1.2em; }
-.msg > .text { min-width: 0; }
-.msg > figure { margin: 0; grid-row: span 2; }
-.msg img { max-width: 460px; max-height: 420px; border: 1px solid #ccc; display: block; }
+       padding: .8em 1em; display: flex; flex-wrap: wrap; gap: .5em 1.5em;
+       align-items: flex-start; }
+.msg > .text { flex: 1 1 300px; min-width: 0; }
+.msg > figure { flex: 0 1 auto; margin: 0; max-width: 100%; }
+.msg img { max-width: min(100%, 520px); max-height: 420px; border: 1px solid #ccc;
+           display: block; }
 .label { color: #777; font-size: .8em; text-transform: uppercase; letter-spacing: .04em;
          margin-top: .5em; }
 .src, .tr { white-space: pre-wrap; overflow-wrap: anywhere; }
@@ -307,7 +319,8 @@ h1 { font-size: 1.4em; margin: .3em 0; }
 .state.fuzzy, .state.untranslated, .state.not-in-the-catalogue { background: #fdd;
          color: #822; }
 .meta { font-family: ui-monospace, monospace; font-size: .85em; color: #444; }
-.key { color: #999; font-size: .8em; float: right; }
+.key { color: #999; font-size: .8em; font-family: ui-monospace, monospace; }
+.msg:target { outline: 3px solid #e600c8; }
 a { color: #06c; }
 """
 
@@ -340,7 +353,7 @@ def index_html(project: Project, lang: str, docs: list[str], entries: list[dict]
 def _entry_html(entry: dict) -> Markup:
     state = entry["state"]
     bits = [Markup('<section class="msg" id="{}"><div class="text">').format(entry["key"]),
-            Markup('<span class="key">{}</span>').format(entry["key"])]
+            Markup('<div><a class="key" href="#{0}">{0}</a></div>').format(entry["key"])]
     if entry["context"]:
         bits.append(Markup('<div>context <span class="ctx">{}</span></div>')
                     .format(entry["context"]))
@@ -356,8 +369,13 @@ def _entry_html(entry: dict) -> Markup:
         where = f"{entry['file']}:{entry['line']}" if entry["line"] else entry["file"]
         bits.append(Markup('<div class="label">Edit at</div><div class="meta">{}</div>')
                     .format(where))
+    where = "; ".join(entry["where"])
+    if entry["not_on_a_page"]:
+        where = "; ".join(filter(None, [where, "used by " + ", ".join(entry["not_on_a_page"]) +
+                                        " but not found on a page (PDF metadata, a running "
+                                        "head, alt text)"]))
     bits.append(Markup('<div class="label">Printed on</div><div class="meta">{}</div>')
-                .format("; ".join(entry["where"]) or "not printed in any document"))
+                .format(where or "not printed in any document"))
     bits.append(Markup("</div>"))
     if entry["image"]:
         name = Path(entry["image"]).name
