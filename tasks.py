@@ -20,8 +20,9 @@ def update(c, lang=None):
 
 @task(help={"lang": "language code(s), comma-separated (default: all configured)"})
 def locate(c, lang=None):
-    """Write into each catalogue where its strings are printed (#. brochure.pdf p. 5 …),
-    from the last print build."""
+    """Note in each catalogue where its strings are printed (#. brochure.pdf p. 5 …).
+
+    Reads the layout data of the last print build; `update` keeps these notes."""
     cli.locate(lang=lang)
 
 

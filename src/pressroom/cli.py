@@ -91,7 +91,9 @@ def build(lang=None, doc=None, profile="print", preflight=True, allow_incomplete
             _say(f"{project.rel(r.path)}: {r.pages} pages, up to date")
             return
         note = "" if r.written else " (same bytes as before)"
-        extra = f"; {r.fallbacks} strings fell back to English" if r.fallbacks else ""
+        extra = ("" if not r.fallbacks else
+                 f"; {r.fallbacks} strings untranslated or fuzzy, highlighted"
+                 if r.profile == "proof" else f"; {r.fallbacks} strings fell back to English")
         _say(f"{project.rel(r.path)}: {r.pages} pages, {r.seconds:.1f} s{note}{extra}")
         for warning in dict.fromkeys(r.warnings):
             print(f"{project.rel(r.path)}: warning: {warning}", file=sys.stderr, flush=True)
