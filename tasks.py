@@ -126,6 +126,12 @@ def screenshots(c, lang=None, doc=None, dpi=None):
 
 
 @task
+def clean(c):
+    """Remove build/: PDFs, records, previews, proofs and screenshots (all made again)."""
+    cli.clean()
+
+
+@task
 def test(c):
     """Run the test suite."""
     c.run("python -m pytest -q", pty=False)

@@ -108,3 +108,16 @@ def test_summaries(ready, invoke_in):
     assert run.returncode == 0 and run.stdout.count("unchanged") == 3
     run = invoke_in(ready, "compile", "--lang", "fr")
     assert run.returncode == 0 and "build/locale/fr/LC_MESSAGES/messages.mo: written" in run.stdout
+
+
+def test_clean_removes_only_the_build_folder(project_dir, invoke_in):
+    (project_dir / "build" / "en").mkdir(parents=True)
+    (project_dir / "build" / "en" / "brochure.pdf").write_bytes(b"%PDF")
+    before = sorted(p.relative_to(project_dir) for p in project_dir.rglob("*")
+                    if "build" not in p.parts)
+    run = invoke_in(project_dir, "clean")
+    assert run.returncode == 0 and "build/: removed (1 files)" in run.stdout
+    assert not (project_dir / "build").exists()
+    assert sorted(p.relative_to(project_dir) for p in project_dir.rglob("*")) == before
+    run = invoke_in(project_dir, "clean")
+    assert run.returncode == 0 and "nothing to remove" in run.stdout

@@ -286,6 +286,24 @@ def verify(lang=None, doc=None, root=None) -> None:
 
 
 @user_errors
+def clean(root=None) -> None:
+    """Remove build/ (PDFs, build records, previews, proofs, screenshots): everything
+    in it is made again by the tasks. Sources are never touched."""
+    import shutil
+
+    project = load_project(root)
+    target = project.build_dir
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise PressroomError("not a folder of this project: left alone", project.rel(target))
+    if not target.exists():
+        _say(f"{project.rel(target)}/: nothing to remove")
+        return
+    files = sum(1 for p in target.rglob("*") if p.is_file())
+    shutil.rmtree(target)
+    _say(f"{project.rel(target)}/: removed ({files} files)")
+
+
+@user_errors
 def init_lang(code, root=None) -> None:
     project = load_project(root)
     path = languages.init_language(project, code)
