@@ -106,13 +106,13 @@ def _stamp(result: BuildResult, key: str) -> None:
                        json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
-def _record(project: Project, result: BuildResult) -> None:
-    """A print PDF's manifest, rewritten on every build (even an up-to-date one: the
-    commit may have moved while the inputs stayed the same)."""
-    if result.profile == "print" and result.lang not in PSEUDO_LANGUAGES:
-        from .manifest import write_manifest
+def _record(project: Project, results: list[BuildResult]) -> None:
+    """The print PDFs' manifests, rewritten on every build (even an up-to-date one:
+    the commit may have moved while the inputs stayed the same)."""
+    from .manifest import write_manifests
 
-        write_manifest(project, result.doc, result.lang, result.path, result.pages)
+    write_manifests(project, [(r.doc, r.lang, r.path, r.pages) for r in results
+                              if r.profile == "print" and r.lang not in PSEUDO_LANGUAGES])
 
 
 def _work(root: str, doc: str, lang: str, profile: str) -> BuildResult:
@@ -161,7 +161,6 @@ def build(project: Project, langs: list[str], docs: list[str], profile: str = "p
                     result = done.get(task) or running[task].result()
                     if task in running:
                         _stamp(result, keys[task])
-                    _record(project, result)
                     results.append(result)
                     if report:
                         report(result)
@@ -169,6 +168,7 @@ def build(project: Project, langs: list[str], docs: list[str], profile: str = "p
                 for future in running.values():
                     future.cancel()
                 raise
+        _record(project, results)
         return results
     for task in tasks:
         if task in done:
@@ -177,8 +177,8 @@ def build(project: Project, langs: list[str], docs: list[str], profile: str = "p
             doc, lang = task
             result = build_one(project, documents[doc], lang, translations[lang], profile)
             _stamp(result, keys[task])
-        _record(project, result)
         results.append(result)
         if report:
             report(result)
+    _record(project, results)
     return results

@@ -16,6 +16,7 @@ differ, it names the inputs whose hashes differ between the two manifests.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -60,28 +61,39 @@ def _git(root: Path, *args: str) -> str | None:
     return run.stdout if run.returncode == 0 else None
 
 
-def _inputs(project: Project, doc: str, lang: str) -> dict[str, dict[str, str]]:
+def _shared_inputs(project: Project) -> dict[str, dict[str, str]]:
+    """The inputs every PDF of the project shares: layouts, images, output profile."""
     from .printmarks import cmyk_profile
 
-    groups: dict[str, dict[str, str]] = {"content": {}, "images": {}, "catalogues": {},
-                                         "templates": {}, "stylesheets": {}, "fonts": {},
-                                         "other layout files": {}, "output profile": {}}
-    groups["content"][project.rel(project.content_path(doc))] = _sha256(project.content_path(doc))
+    groups: dict[str, dict[str, str]] = {"images": {}, "templates": {}, "stylesheets": {},
+                                         "fonts": {}, "other layout files": {},
+                                         "output profile": {}}
     for path in sorted(p for p in project.content_dir.rglob("*") if p.is_file()):
         if path.suffix not in (".yaml", ".yml"):
             groups["images"][project.rel(path)] = _sha256(path)
-    po = project.po_path(lang)
-    if lang not in PSEUDO_LANGUAGES and po.exists():
-        groups["catalogues"][project.rel(po)] = _sha256(po)
     for path in sorted(p for p in project.layouts_dir.rglob("*") if p.is_file()):
         kind = _KINDS.get(path.suffix.lower(), "other layout files")
         groups[kind][project.rel(path)] = _sha256(path)
     profile = cmyk_profile(project)
     groups["output profile"][str(profile) if project.rel(profile) == profile.as_posix()
                              else project.rel(profile)] = _sha256(profile)
-    return {kind: files for kind, files in groups.items() if files}
+    return groups
 
 
+def _inputs(project: Project, doc: str, lang: str,
+            shared: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    groups = {"content": {project.rel(project.content_path(doc)):
+                          _sha256(project.content_path(doc))}, "catalogues": {}}
+    po = project.po_path(lang)
+    if lang not in PSEUDO_LANGUAGES and po.exists():
+        groups["catalogues"][project.rel(po)] = _sha256(po)
+    groups.update(shared)
+    order = ("content", "images", "catalogues", "templates", "stylesheets", "fonts",
+             "other layout files", "output profile")
+    return {kind: groups[kind] for kind in order if groups.get(kind)}
+
+
+@functools.lru_cache(maxsize=1)
 def _versions() -> dict[str, str]:
     out = {"pressroom": __version__, "python": platform.python_version()}
     for name in ("weasyprint", "pydyf", "babel", "jinja2", "fonttools"):
@@ -89,6 +101,13 @@ def _versions() -> dict[str, str]:
             out[name] = version(name)
         except PackageNotFoundError:
             pass
+    try:  # the system's text shaper: a different Pango can move a line break
+        from weasyprint.text.ffi import pango
+
+        number = pango.pango_version()
+        out["pango"] = f"{number // 10000}.{number // 100 % 100}.{number % 100}"
+    except (ImportError, OSError, AttributeError):
+        pass
     return out
 
 
@@ -129,10 +148,8 @@ def _translation(project: Project, doc: str, lang: str) -> dict | None:
     return out
 
 
-def build_manifest(project: Project, doc: str, lang: str, pdf: Path, pages: int) -> dict:
-    from .printmarks import cmyk_profile
-
-    inputs = _inputs(project, doc, lang)
+def _git_state(project: Project) -> tuple[str | None, list[str]]:
+    """The commit, and the inputs (or pressroom's own code) changed since it."""
     commit = (_git(project.root, "rev-parse", "HEAD") or "").strip() or None
     dirty: list[str] = []
     if commit:
@@ -141,6 +158,15 @@ def build_manifest(project: Project, doc: str, lang: str, pdf: Path, pages: int)
                                     project.root / "src") if p.exists()]
         status = _git(project.root, "status", "--porcelain", "--", *watched) or ""
         dirty = sorted(line[3:] for line in status.splitlines() if line.strip())
+    return commit, dirty
+
+
+def build_manifest(project: Project, doc: str, lang: str, pdf: Path, pages: int, *,
+                   shared: dict | None = None, git: tuple | None = None) -> dict:
+    from .printmarks import cmyk_profile
+
+    inputs = _inputs(project, doc, lang, shared or _shared_inputs(project))
+    commit, dirty = git or _git_state(project)
     profile = cmyk_profile(project)
     config = json.dumps(project.options, sort_keys=True, default=str).encode("utf-8")
     return {
@@ -159,11 +185,19 @@ def build_manifest(project: Project, doc: str, lang: str, pdf: Path, pages: int)
     }
 
 
-def write_manifest(project: Project, doc: str, lang: str, pdf: Path, pages: int) -> Path:
-    path = manifest_path(pdf)
-    data = build_manifest(project, doc, lang, pdf, pages)
-    atomic_write_bytes(path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode())
-    return path
+def write_manifests(project: Project, built: list[tuple[str, str, Path, int]]) -> list[Path]:
+    """The manifests of (doc, lang, pdf, pages) print builds; what they share is
+    read once (git state, layouts, images, output profile)."""
+    if not built:
+        return []
+    shared, git = _shared_inputs(project), _git_state(project)
+    out = []
+    for doc, lang, pdf, pages in built:
+        path = manifest_path(pdf)
+        data = build_manifest(project, doc, lang, pdf, pages, shared=shared, git=git)
+        atomic_write_bytes(path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode())
+        out.append(path)
+    return out
 
 
 # --------------------------------------------------------------------------- verify
