@@ -103,9 +103,9 @@ def proof(c, doc=None, lang=None, profile="print", compare=False):
 @task(help={"doc": "document name(s) (default: all)",
             "lang": "language code(s), comma-separated (default: all configured)",
             "profile": "print (default) or screen",
-            "dpi": "resolution of the preview PNGs",
+            "dpi": "resolution of the preview PNGs (default: 60)",
             "jobs": "renders at once (default: 1, in this process: fastest for one PDF)"})
-def watch(c, doc=None, lang=None, profile="print", dpi=60, jobs=1):
+def watch(c, doc=None, lang=None, profile="print", dpi=None, jobs=1):
     """Rebuild what each save changes and preview it in build/preview/<lang>/<doc>/.
 
     Watches layouts/, content/, locales/ and pyproject.toml; writes each page as

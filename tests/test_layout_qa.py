@@ -54,6 +54,11 @@ def test_template_markers_become_spans_in_text_and_vanish_in_tags():
     assert 'data-title="Contents"' in out
     assert '<h2 data-title="Contents"><span data-msg="abc123" class="pr-fallback">Contents</span>' in out
     assert layout.MARK_OPEN not in out and layout.MARK_CLOSE not in out
+    # a template filter such as |upper keeps the marker working, |truncate leaves no debris
+    upper = layout.place_markers(f"<body><p>{mark.upper()}</p></body>")
+    assert upper == '<body><p><span data-msg="abc123" class="pr-fallback">CONTENTS</span></p></body>'
+    cut = layout.place_markers(f"<body><p>{mark[:12]}</p></body>")
+    assert not set(cut) & {layout.MARK_OPEN, layout.MARK_SEP, layout.MARK_CLOSE}
 
 
 def test_message_keys_are_stable_and_context_sensitive():
@@ -67,6 +72,11 @@ def test_page_descriptions():
     assert layout.describe_pages("b.pdf", [(3, "text"), (4, "text")]) == "b.pdf pp. 3\u20134 (text)"
     assert layout.describe_pages("b.pdf", [(1, "cover"), (16, "back cover")]) == \
         "b.pdf pp. 1, 16 (cover, back cover)"
+    # never longer than a comment line: long lists are cut
+    many = [(p, f) for p in (1, 3, 5, 7, 9, 11) for f in ("key-figures panel", "footnotes",
+                                                        "table cell")]
+    assert layout.describe_pages("standards.pdf", many) == \
+        "standards.pdf pp. 1, 3, 5, 7, … (key-figures panel, footnotes, …)"
 
 
 # --------------------------------------------------------------------------- analysis
@@ -106,12 +116,27 @@ def test_heading_alone_at_the_foot_of_a_page():
 
 
 def test_a_justified_line_broken_too_early_is_reported():
-    body = ('<p style="text-align: justify"><span data-msg="dddddddddddd">Short<br>'
-            + "and then a long run of words that fills several lines of text " * 3
-            + "</span></p>")
+    # an unbreakable box (75 of the 80 mm) that does not fit after "Short" leaves
+    # it alone on its line
+    body = ('<p style="text-align: justify"><span data-msg="dddddddddddd">Short <span '
+            'style="display: inline-block; width: 75mm">box</span> and then a long run of '
+            'words that fills several lines of text, and more</span></p>')
     issues = _analyse(body)["issues"]
-    assert [(i["kind"], i["key"], i["text"]) for i in issues] == \
+    assert [(i["kind"], i["key"], i["text"].strip()) for i in issues] == \
         [("short-line", "dddddddddddd", "Short")]
+    # a line the author ends with <br> is not a fault
+    forced = ('<p style="text-align: justify"><span data-msg="dddddddddddd">Short<br>'
+              + "and then a long run of words that fills several lines of text " * 3
+              + "</span></p>")
+    assert _analyse(forced)["issues"] == []
+
+
+def test_overflow_on_the_left_of_right_to_left_text():
+    word = "\u0645" * 80  # one long Arabic word, set right to left
+    body = (f'<div data-frame="table cell" dir="rtl" style="width: 20mm">'
+            f'<span data-msg="eeeeeeeeeeee">{word}</span></div>')
+    issues = _analyse(body)["issues"]
+    assert ("eeeeeeeeeeee", "table cell") in {(i["key"], i["frame"]) for i in issues}
 
 
 # --------------------------------------------------------------------------- real builds
@@ -222,6 +247,24 @@ def test_policy_allows_some_english_in_one_document_only(tmp_path):
                "[tool.pressroom.policy.standards]" in r for r in verdict.refusals)
 
 
+def test_a_string_of_one_documents_template_does_not_block_another(tmp_path):
+    root = make_project(tmp_path / "proj")
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('documents = ["brochure"]',
+                                                       'documents = ["brochure", "standards"]'))
+    partial = {k: v for k, v in FR.items() if k != "Advocacy Brochure"}  # brochure's cover
+    project = translated_project(root, {"fr": partial})
+    def blocking(doc):
+        return [b.reason for b in gate.evaluate(project, "fr", [doc]).blockers]
+
+    assert 'untranslated: "Advocacy Brochure"' in blocking("brochure")
+    assert 'untranslated: "Advocacy Brochure"' not in blocking("standards")
+    # a string of the shared layouts concerns every document
+    assert 'untranslated: "Contents"' not in blocking("standards")  # translated in FR
+    fill(project.po_path("fr"), {"Contents": ""})
+    assert 'untranslated: "Contents"' in blocking("standards")
+
+
 def test_fuzzy_entries_have_their_own_rule(french):
     po = french.po_path("fr")
     po.write_text(po.read_text().replace('msgid "The law"', '#, fuzzy\nmsgid "The law"'))
@@ -263,6 +306,11 @@ def test_proof_profile_colours_fallbacks_and_prints_fuzzy_translations(french):
     from pressroom.proof import render_pages
     image = render_pages(result.path, 40)[page - 1]
     assert any(r > 150 and g < 90 and b > 90 for r, g, b in pixels(image))
+    # editing the fuzzy translation rebuilds the proof (it prints it)
+    po.write_text(po.read_text().replace('msgstr "Le droit"', 'msgstr "Le droit revu"'))
+    [again] = builder.build(french, ["fr"], ["brochure"], profile="proof")
+    assert not again.skipped
+    assert "Le droit revu" in "".join(p.extract_text() for p in PdfReader(again.path).pages)
     # a print run never shows fuzzy text: it prints the English
     [printed] = builder.build(french, ["fr"], ["brochure"])
     assert "Le droit" not in "".join(p.extract_text() for p in PdfReader(printed.path).pages)
@@ -348,3 +396,17 @@ def test_manifest_records_the_inputs_and_verify_rebuilds_the_same_pdf(french, in
     run = invoke_in(french.root, "verify", "--lang", "fr")
     assert run.returncode == 1
     assert "built from uncommitted changes (locales/fr/LC_MESSAGES/messages.po)" in run.stderr
+    # a manifest whose commit is not a commit id: one line, no traceback
+    data = json.loads(path.read_text())
+    data["git"] = {"commit": "--output=/tmp/x", "uncommitted_changes": []}
+    path.write_text(json.dumps(data))
+    run = invoke_in(french.root, "verify", "--lang", "fr")
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert "is not a git commit id" in run.stderr
+
+
+def test_a_missing_layout_file_makes_the_pdf_rebuild(french):
+    builder.build(french, ["fr"], ["brochure"])
+    qa.layout_path(french.pdf_path("fr", "brochure")).unlink()
+    [again] = builder.build(french, ["fr"], ["brochure"])
+    assert not again.skipped and qa.load_layout(french, "fr", "brochure") is not None

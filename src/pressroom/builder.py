@@ -31,6 +31,7 @@ from .content import Document, load_document
 from .errors import PressroomError
 from .extract import load_documents
 from .preflight import sidecar_path
+from .qa import layout_path
 from .pseudo import pseudo_translations
 from .render import PROFILES, BuildResult, build_one
 
@@ -73,6 +74,8 @@ def fingerprint(project: Project, doc: Document, tx: Translations, profile: str,
     keys = {(t.context, t.value) for t in doc.texts()} | set(tx.layout_keys)
     for key in sorted(keys, key=lambda k: (k[0] or "", k[1])):
         add(key[0] or "", key[1], tx.table.get(key, "\0fallback"))
+        if profile == "proof":  # proofs print fuzzy translations too
+            add(tx.fuzzy_table.get(key, ""))
     return digest.hexdigest()
 
 
@@ -92,6 +95,8 @@ def up_to_date(pdf: Path, key: str) -> dict | None:
     record = read_record(pdf)
     if record.get("key") != key or not pdf.exists():
         return None
+    if not layout_path(pdf).exists():  # the layout check and locate need it
+        return None
     if record.get("pdf_sha256") != _sha256(pdf):
         return None  # the PDF was changed or replaced since
     return record
@@ -106,13 +111,18 @@ def _stamp(result: BuildResult, key: str) -> None:
                        json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
-def _record(project: Project, results: list[BuildResult]) -> None:
-    """The print PDFs' manifests, rewritten on every build (even an up-to-date one:
-    the commit may have moved while the inputs stayed the same)."""
-    from .manifest import write_manifests
+def _recorder(project: Project):
+    """A function that writes a print PDF's manifest as soon as its result is in,
+    on every build (even an up-to-date one: the commit may have moved while the
+    inputs stayed the same), so that an interrupted build leaves none stale."""
+    from .manifest import ManifestWriter
 
-    write_manifests(project, [(r.doc, r.lang, r.path, r.pages) for r in results
-                              if r.profile == "print" and r.lang not in PSEUDO_LANGUAGES])
+    writer = ManifestWriter(project)
+
+    def record(result: BuildResult) -> None:
+        if result.profile == "print" and result.lang not in PSEUDO_LANGUAGES:
+            writer.write(result.doc, result.lang, result.path, result.pages)
+    return record
 
 
 def _work(root: str, doc: str, lang: str, profile: str) -> BuildResult:
@@ -150,6 +160,7 @@ def build(project: Project, langs: list[str], docs: list[str], profile: str = "p
                                           0.0, written=False, skipped=True,
                                           warnings=list(record.get("warnings", [])))
     todo = [task for task in tasks if task not in done]
+    record = _recorder(project)
     jobs = max(1, jobs or os.cpu_count() or 1)
     results = []
     if len(todo) > 1 and jobs > 1:
@@ -161,6 +172,7 @@ def build(project: Project, langs: list[str], docs: list[str], profile: str = "p
                     result = done.get(task) or running[task].result()
                     if task in running:
                         _stamp(result, keys[task])
+                    record(result)
                     results.append(result)
                     if report:
                         report(result)
@@ -168,7 +180,6 @@ def build(project: Project, langs: list[str], docs: list[str], profile: str = "p
                 for future in running.values():
                     future.cancel()
                 raise
-        _record(project, results)
         return results
     for task in tasks:
         if task in done:
@@ -177,8 +188,8 @@ def build(project: Project, langs: list[str], docs: list[str], profile: str = "p
             doc, lang = task
             result = build_one(project, documents[doc], lang, translations[lang], profile)
             _stamp(result, keys[task])
+        record(result)
         results.append(result)
         if report:
             report(result)
-    _record(project, results)
     return results

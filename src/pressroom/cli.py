@@ -104,7 +104,7 @@ def build(lang=None, doc=None, profile="print", preflight=True, allow_incomplete
     _say(f"built {built} PDF(s), {len(results) - built} up to date, "
          f"in {time.perf_counter() - start:.1f} s")
     if profile == "print":
-        _layout_gate(project, langs, docs, allow_incomplete)
+        _layout_gate(project, langs, docs, documents)
     if preflight and profile != "proof":
         _run_preflight(project, langs, docs, profile)
 
@@ -143,12 +143,12 @@ def _print_run_gate(project, langs, docs, profile, allow_incomplete) -> None:
             "strings in English")
 
 
-def _layout_gate(project, langs, docs, allow_incomplete) -> None:
+def _layout_gate(project, langs, docs, documents) -> None:
     """Text that does not fit its frame, a heading alone at the foot of a page, a
     document over its page limit: errors refuse a print run (pressroom.qa)."""
     released = gate.release_languages(project)
     errors = 0
-    for finding in qa.findings(project, langs, docs):
+    for finding in qa.findings(project, langs, docs, documents):
         strict = finding.level == check_mod.ERROR and finding.lang in released
         if strict:
             errors += 1
@@ -217,6 +217,19 @@ def _report_proof_changes(project, results) -> None:
          f"({project.rel(proof_mod.changes_path(project))})")
 
 
+def _dpi(value, default: float) -> float:
+    """A --dpi option: a number from 20 to 600, or the default when not given."""
+    if value is None or value == "":
+        return default
+    try:
+        resolution = float(value)
+    except (TypeError, ValueError):
+        raise PressroomError(f"--dpi must be a number, not '{value}'") from None
+    if not 20 <= resolution <= 600:
+        raise PressroomError(f"--dpi {value} is out of range (20 to 600)")
+    return resolution
+
+
 @user_errors
 def watch(doc=None, lang=None, profile="print", dpi=None, jobs=1, root=None) -> None:
     """Rebuild and preview on every save until Ctrl-C (see pressroom.watch). Mistakes
@@ -231,7 +244,7 @@ def watch(doc=None, lang=None, profile="print", dpi=None, jobs=1, root=None) -> 
 
     try:
         watch_mod.watch(project.root, lang, doc, profile, say=_say, warn=warn,
-                        dpi=float(dpi) if dpi else watch_mod.PREVIEW_DPI, jobs=int(jobs or 1))
+                        dpi=_dpi(dpi, watch_mod.PREVIEW_DPI), jobs=int(jobs or 1))
     except KeyboardInterrupt:
         _say("stopped watching; every PDF and preview written is complete")
 
@@ -321,12 +334,7 @@ def screenshots(lang=None, doc=None, dpi=None, root=None) -> None:
     langs = (project.select_languages(lang) if lang else
              [code for code in project.languages if code != project.source_language])
     docs = project.select_documents(doc)
-    try:
-        resolution = float(dpi) if dpi else screenshots_mod.DPI
-    except ValueError:
-        raise PressroomError(f"--dpi must be a number, not '{dpi}'") from None
-    if not 20 <= resolution <= 600:
-        raise PressroomError(f"--dpi {dpi} is out of range (20 to 600)")
+    resolution = _dpi(dpi, screenshots_mod.DPI)
     for r in screenshots_mod.screenshots(project, langs, docs, dpi=resolution):
         extra = f", {r.removed} removed" if r.removed else ""
         unprinted = f"; {r.unprinted} catalogue message(s) not printed" if r.unprinted else ""

@@ -110,14 +110,14 @@ def evaluate(project: Project, lang: str, docs: list[str]) -> Verdict:
     return verdict
 
 
-def _docs_of(message, docs: list[str]) -> frozenset[str]:
-    """The documents (of ``docs``) that print ``message``: its content file, or every
-    document for a string of the shared layouts."""
+def _docs_of(message, docs: list[str], documents: tuple[str, ...]) -> frozenset[str]:
+    """The documents (of ``docs``) that print ``message``: its content file, its
+    document's own template folder, or every document for the shared layouts."""
     used = set()
     for name, _ in message.locations:
         if name.startswith("layouts/"):
             folder = name.split("/")[1] if name.count("/") >= 2 else None
-            used |= {folder} & set(docs) if folder in docs else set(docs)
+            used |= ({folder} if folder in documents else set(docs)) & set(docs)
         elif name.startswith("content/") and name.endswith(".yaml"):
             used |= {name[len("content/"):-len(".yaml")]} & set(docs)
     return frozenset(used)
@@ -134,7 +134,7 @@ def blockers(project: Project, lang: str, docs: list[str]) -> list[Blocker]:
     glossary = load_glossary(project.locales_dir / "glossary.csv")
     found = []
     for message in read_catalog_readonly(path, shown, lang):
-        used = _docs_of(message, docs) if message.id and not isinstance(message.id, tuple) \
+        used = _docs_of(message, docs, project.documents) if message.id and not isinstance(message.id, tuple) \
             else frozenset()
         if not used:
             continue

@@ -32,7 +32,8 @@ TOLERANCE_MM = 0.5
 SHORT_LINE = 0.6  # a justified line (not a paragraph's last) filled less than this
 HEADINGS = ("h1", "h2", "h3")
 MARK_OPEN, MARK_SEP, MARK_CLOSE = "\ue000", "\ue001", "\ue002"  # private use: never in text
-_MARKED = re.compile(f"{MARK_OPEN}([0-9a-f]+)(?:\\.([a-z]+))?{MARK_SEP}")
+# Case-insensitive: a template may apply |upper or |title to a translated string.
+_MARKED = re.compile(f"{MARK_OPEN}([0-9a-f]+)(?:\\.([a-z]+))?{MARK_SEP}", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -76,8 +77,10 @@ def strip_markers(text: str) -> str:
 
 
 def _to_spans(text: str) -> str:
-    text = _MARKED.sub(lambda m: span(m.group(1), m.group(2) or "translated"), text)
-    return text.replace(MARK_CLOSE, "</span>")
+    text = _MARKED.sub(lambda m: span(m.group(1).lower(), (m.group(2) or "translated").lower()),
+                       text)
+    # a filter such as |truncate may have cut a marker: never print its pieces
+    return text.replace(MARK_CLOSE, "</span>").replace(MARK_OPEN, "").replace(MARK_SEP, "")
 
 
 # --------------------------------------------------------------------------- analysis
@@ -156,7 +159,8 @@ def analyse(document, plain_keys: dict[str, str] | None = None) -> dict:
                 if key is not None:
                     for frame in (frames[-1], area) if frames[-1] is not area else (area,):
                         over = max(box.position_x + box.width - frame.right,
-                                   box.position_y + box.height - frame.bottom)
+                                   box.position_y + box.height - frame.bottom,
+                                   frame.left - box.position_x)  # right-to-left text
                         overflow(key, number, frame, over, box.text)
                 elif frames[-1] is area:
                     over = max(box.position_x + box.width - area.right,
@@ -200,6 +204,8 @@ def analyse(document, plain_keys: dict[str, str] | None = None) -> dict:
                     box.style["text_align_all"] == "justify" and \
                     all(isinstance(c, boxes.LineBox) for c in box.children):
                 for line in box.children[:-1]:  # a justified line, not the last, left short
+                    if any(getattr(b, "element_tag", None) == "br" for b in line.descendants()):
+                        continue  # a line the author ended on purpose
                     ends = [c.position_x + c.margin_width() for c in line.children]
                     if ends and max(ends) - box.content_box_x() < SHORT_LINE * box.width:
                         found = _first_key(line) or key
@@ -257,8 +263,12 @@ def page_summary(regions: list[dict]) -> dict[str, list[tuple[int, str]]]:
     return out
 
 
+MAX_FRAMES, MAX_PAGES = 2, 4  # a location stays on one comment line (PO width 79)
+
+
 def describe_pages(doc_file: str, pairs: list[tuple[int, str]]) -> str:
-    """``brochure.pdf p. 5 (key figures)``, ``standards.pdf pp. 3–4 (text)``."""
+    """``brochure.pdf p. 5 (key figures)``, ``standards.pdf pp. 3–4 (text)``; long
+    lists are cut with "…" so that the comment is never wrapped."""
     pages = sorted({page for page, _ in pairs})
     frames = list(dict.fromkeys(frame for _, frame in pairs))
     if len(pages) == 1:
@@ -266,5 +276,7 @@ def describe_pages(doc_file: str, pairs: list[tuple[int, str]]) -> str:
     elif pages == list(range(pages[0], pages[-1] + 1)):
         where = f"pp. {pages[0]}\u2013{pages[-1]}"
     else:
-        where = "pp. " + ", ".join(str(p) for p in pages)
-    return f"{doc_file} {where} ({', '.join(frames)})"
+        shown = ", ".join(str(p) for p in pages[:MAX_PAGES])
+        where = "pp. " + shown + (", …" if len(pages) > MAX_PAGES else "")
+    named = ", ".join(frames[:MAX_FRAMES]) + (", …" if len(frames) > MAX_FRAMES else "")
+    return f"{doc_file} {where} ({named})"

@@ -22,6 +22,7 @@ import io
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import tarfile
@@ -101,14 +102,30 @@ def _versions() -> dict[str, str]:
             out[name] = version(name)
         except PackageNotFoundError:
             pass
-    try:  # the system's text shaper: a different Pango can move a line break
-        from weasyprint.text.ffi import pango
-
-        number = pango.pango_version()
-        out["pango"] = f"{number // 10000}.{number // 100 % 100}.{number % 100}"
-    except (ImportError, OSError, AttributeError):
-        pass
+    pango = _pango_version()  # the system's text shaper: another Pango can move a line break
+    if pango:
+        out["pango"] = pango
     return out
+
+
+def _pango_version() -> str | None:
+    """Pango's version, read from the shared library WeasyPrint loads (with ctypes:
+    importing WeasyPrint would cost a no-op build half a second)."""
+    import ctypes
+    import ctypes.util
+
+    names = ["libpango-1.0.so.0", "libpango-1.0-0.dll", "libpango-1.0.dylib"]
+    for name in (*names, "find"):
+        if name == "find":  # slower (it may run ldconfig): only when the usual names fail
+            name = ctypes.util.find_library("pango-1.0")
+            if not name:
+                break
+        try:
+            number = ctypes.CDLL(name).pango_version()
+        except (OSError, AttributeError):
+            continue
+        return f"{number // 10000}.{number // 100 % 100}.{number % 100}"
+    return None
 
 
 def _icc_description(path: Path) -> str:
@@ -185,19 +202,23 @@ def build_manifest(project: Project, doc: str, lang: str, pdf: Path, pages: int,
     }
 
 
-def write_manifests(project: Project, built: list[tuple[str, str, Path, int]]) -> list[Path]:
-    """The manifests of (doc, lang, pdf, pages) print builds; what they share is
-    read once (git state, layouts, images, output profile)."""
-    if not built:
-        return []
-    shared, git = _shared_inputs(project), _git_state(project)
-    out = []
-    for doc, lang, pdf, pages in built:
+class ManifestWriter:
+    """Writes the manifest of each print PDF as soon as it is built; what the PDFs
+    share (git state, layouts, images, output profile) is read once, on first use."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self._shared: dict | None = None
+        self._git: tuple | None = None
+
+    def write(self, doc: str, lang: str, pdf: Path, pages: int) -> Path:
+        if self._shared is None:
+            self._shared, self._git = _shared_inputs(self.project), _git_state(self.project)
         path = manifest_path(pdf)
-        data = build_manifest(project, doc, lang, pdf, pages, shared=shared, git=git)
+        data = build_manifest(self.project, doc, lang, pdf, pages, shared=self._shared,
+                              git=self._git)
         atomic_write_bytes(path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode())
-        out.append(path)
-    return out
+        return path
 
 
 # --------------------------------------------------------------------------- verify
@@ -221,16 +242,35 @@ def _load(project: Project, doc: str, lang: str) -> tuple[Path, dict]:
 
 
 def _export(project: Project, commit: str, dest: Path) -> Path:
-    """The project as it was at ``commit``, under ``dest``; returns its root there."""
+    """The project's tracked files as they were at ``commit``, under ``dest``;
+    returns the project root there."""
+    if not re.fullmatch(r"[0-9a-f]{40}", commit):
+        raise VerifyFailed(f"'{commit}' is not a git commit id")
     top = (_git(project.root, "rev-parse", "--show-toplevel") or "").strip()
+    if not top:
+        raise VerifyFailed("the project is not in a git checkout (or git is not installed)")
     prefix = (_git(project.root, "rev-parse", "--show-prefix") or "").strip()
-    archive = subprocess.run(["git", "-C", top, "archive", "--format=tar", commit],
-                             capture_output=True, timeout=300)
+    try:
+        archive = subprocess.run(["git", "-C", top, "archive", "--format=tar", commit, "--",
+                                  prefix or "."], capture_output=True, timeout=300)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise VerifyFailed(f"git archive failed: {exc}") from None
     if archive.returncode != 0:
         raise VerifyFailed(f"git cannot export commit {commit[:12]}: "
                            f"{archive.stderr.decode(errors='replace').strip()}")
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(dest, filter="data")
+    try:
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            if hasattr(tarfile, "data_filter"):  # Python 3.11.4+: refuses links out, /, ..
+                tar.extractall(dest, filter="data")
+            else:
+                for member in tar.getmembers():
+                    name = Path(member.name)
+                    if member.issym() or member.islnk() or name.is_absolute() \
+                            or ".." in name.parts:
+                        raise tarfile.TarError(f"unsafe entry {member.name}")
+                tar.extractall(dest)
+    except (tarfile.TarError, OSError) as exc:
+        raise VerifyFailed(f"cannot unpack commit {commit[:12]}: {exc}") from None
     return dest / prefix
 
 
@@ -241,8 +281,8 @@ def verify(project: Project, langs: list[str], docs: list[str], say=print) -> li
         for doc in docs:
             path, recorded = _load(project, doc, lang)
             shown = project.rel(path)
-            commit = recorded.get("git", {}).get("commit")
-            if not commit:
+            commit = (recorded.get("git") or {}).get("commit")
+            if not commit or not isinstance(commit, str):
                 raise VerifyFailed("the PDF was not built in a git checkout: nothing to rebuild "
                                    "from", shown)
             dirty = recorded["git"].get("uncommitted_changes") or []
@@ -267,9 +307,12 @@ def _rebuild(root: Path, doc: str, lang: str, shown: str) -> Path:
     env = {k: v for k, v in os.environ.items() if not k.startswith("INVOKE_")}
     if (root / "src" / "pressroom").is_dir():  # the commit's own pressroom
         env["PYTHONPATH"] = os.pathsep.join([str(root / "src"), env.get("PYTHONPATH", "")])
-    run = subprocess.run([sys.executable, "-m", "invoke", "build", "--lang", lang, "--doc", doc,
-                          "--no-preflight", "--allow-incomplete", "--force", "-j", "1"],
-                         cwd=root, env=env, capture_output=True, text=True, timeout=1800)
+    try:
+        run = subprocess.run([sys.executable, "-m", "invoke", "build", "--lang", lang, "--doc",
+                              doc, "--no-preflight", "--allow-incomplete", "--force", "-j", "1"],
+                             cwd=root, env=env, capture_output=True, text=True, timeout=1800)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise VerifyFailed(f"the rebuild could not run: {exc}", shown) from None
     pdf = root / "build" / lang / f"{doc}.pdf"
     if run.returncode != 0 or not pdf.exists():
         last = (run.stderr.strip().splitlines() or ["(no message)"])[-1]

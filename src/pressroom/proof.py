@@ -26,13 +26,13 @@ LABEL_HEIGHT = 18
 MM = 72 / 25.4
 
 # Comparison. pdfium renders the same PDF to the same pixels, so any difference
-# comes from the PDF; the thresholds only keep anti-aliasing noise (a glyph
-# edge rasterised a shade differently after a pdfium upgrade, a hairline moved
-# by a fraction of a pixel) from flagging a page. At 72 dpi one changed letter
-# of 10 pt body text changes some 20-40 pixels by far more than 16 levels.
+# comes from the PDF; the channel threshold only keeps faint anti-aliasing
+# shades (a hairline moved by a fraction of a pixel) from flagging a page. A
+# full stop that becomes a comma in 10 pt text changes 4 pixels at 72 dpi, so
+# one pixel over the threshold is enough.
 PAGE_DPI = 72  # resolution of the stored pages and of the comparison
 PIXEL_THRESHOLD = 16  # a pixel differs when one of its channels moves by more (of 255)
-MIN_CHANGED_PIXELS = 6  # a page with fewer differing pixels than this is unchanged
+MIN_CHANGED_PIXELS = 1  # a page with fewer differing pixels than this is unchanged
 PAGE_NAME = re.compile(r"page-(\d+)\.png")
 
 
@@ -261,12 +261,17 @@ def _bbox_mm(bbox, dpi: float, origin: tuple[float, float]) -> tuple[float, ...]
             (right * 72 / dpi - dx) / MM, (bottom * 72 / dpi - dy) / MM)
 
 
-def pages_dir(project: Project, doc: str, lang: str) -> Path:
-    return project.build_dir / "proof" / "pages" / doc / lang
+def _folder(lang: str, profile: str) -> str:
+    """Each profile keeps its own baseline (a screen page has no bleed)."""
+    return lang if profile == "print" else f"{lang}.{profile}"
 
 
-def diff_dir(project: Project, doc: str, lang: str) -> Path:
-    return project.build_dir / "proof" / "diff" / doc / lang
+def pages_dir(project: Project, doc: str, lang: str, profile: str = "print") -> Path:
+    return project.build_dir / "proof" / "pages" / doc / _folder(lang, profile)
+
+
+def diff_dir(project: Project, doc: str, lang: str, profile: str = "print") -> Path:
+    return project.build_dir / "proof" / "diff" / doc / _folder(lang, profile)
 
 
 def changes_path(project: Project) -> Path:
@@ -274,15 +279,16 @@ def changes_path(project: Project) -> Path:
 
 
 def _compare_and_keep(project: Project, doc: str, lang: str, pdf: Path, compare: bool,
-                      page_dpi: float) -> tuple[list[PageChange] | None, int]:
+                      page_dpi: float, profile: str = "print"
+                      ) -> tuple[list[PageChange] | None, int]:
     """Render ``pdf``, compare it with the stored pages (``compare``), write the
     diff images, then store the new pages as the next baseline. Returns the
     changes (None when there was no baseline to compare with) and the page count."""
     pages = render_pages(pdf, page_dpi)
     changes: list[PageChange] | None = None
     if compare:
-        old = load_pages(pages_dir(project, doc, lang))
-        out = diff_dir(project, doc, lang)
+        old = load_pages(pages_dir(project, doc, lang, profile))
+        out = diff_dir(project, doc, lang, profile)
         for stale in page_files(out).values():  # diffs of an earlier comparison
             stale.unlink(missing_ok=True)
         if old is not None:
@@ -297,7 +303,7 @@ def _compare_and_keep(project: Project, doc: str, lang: str, pdf: Path, compare:
                     atomic_write_bytes(change.diff, png_bytes(diff_image(diff)),
                                        only_if_changed=False)
                 changes.append(change)
-    write_page_pngs(pages_dir(project, doc, lang), pages)
+    write_page_pngs(pages_dir(project, doc, lang, profile), pages)
     return changes, len(pages)
 
 
@@ -319,7 +325,8 @@ def proof(project: Project, docs: list[str], langs: list[str], profile: str = "p
         for lang in langs:
             pdf = project.pdf_path(lang, doc, profile)
             columns[lang] = render_pages(pdf, dpi)
-            changes, _count = _compare_and_keep(project, doc, lang, pdf, compare, page_dpi)
+            changes, _count = _compare_and_keep(project, doc, lang, pdf, compare, page_dpi,
+                                                profile)
             if changes is None and compare:
                 result.no_baseline.append(lang)
             result.changes += changes or []

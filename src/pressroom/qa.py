@@ -49,8 +49,10 @@ def load_layout(project: Project, lang: str, doc: str, profile: str = "print") -
         return None
 
 
-def message_lines(project: Project, lang: str, docs: list[str]) -> dict[str, tuple[str, int]]:
-    """For each message key: the file and line where ``lang``'s text of it is edited."""
+def message_lines(project: Project, lang: str, docs: list[str],
+                  documents: dict | None = None) -> dict[str, tuple[str, int]]:
+    """For each message key: the file and line where ``lang``'s text of it is edited
+    (``documents``: the loaded content, if the caller has it)."""
     out: dict[str, tuple[str, int]] = {}
     if lang != project.source_language and project.po_path(lang).exists():
         path = project.po_path(lang)
@@ -66,23 +68,32 @@ def message_lines(project: Project, lang: str, docs: list[str]) -> dict[str, tup
                 out[message_key(message.context, message.id)] = (name, line or 0)
     for doc in docs:
         path = project.content_path(doc)
-        document = load_document(path, project.rel(path))
+        document = (documents or {}).get(doc) or load_document(path, project.rel(path))
         for text in document.texts():
             out[message_key(text.context, text.value)] = (project.rel(path), text.line or 0)
     return out
 
 
-def findings(project: Project, langs: list[str], docs: list[str]) -> list[Finding]:
+def findings(project: Project, langs: list[str], docs: list[str],
+             documents: dict | None = None) -> list[Finding]:
     """Layout findings for the print builds of ``langs`` × ``docs`` (build them first)."""
     out: list[Finding] = []
     source = {doc: load_layout(project, project.source_language, doc) for doc in docs}
     for lang in langs:
-        lines = message_lines(project, lang, docs)
+        datas = {doc: load_layout(project, lang, doc) for doc in docs}
+
+        def needs_lines(doc: str, data: dict | None) -> bool:
+            limit = policy(project, doc).max_pages
+            return bool(data and (data.get("issues") or (limit and data["pages"] > limit)))
+
+        # reading the catalogue's lines costs time: only when there is something to say
+        lines = (message_lines(project, lang, docs, documents)
+                 if any(needs_lines(doc, data) for doc, data in datas.items()) else {})
         for doc in docs:
             rules = policy(project, doc)
             level = ERROR if rules.layout == "error" else WARNING
             pdf = project.rel(project.pdf_path(lang, doc))
-            data = load_layout(project, lang, doc)
+            data = datas[doc]
             if data is None:
                 out.append(Finding(pdf, 0, ERROR, "no layout data: run `invoke build` first",
                                    lang))
@@ -93,7 +104,9 @@ def findings(project: Project, langs: list[str], docs: list[str]) -> list[Findin
                 text = issue.describe(doc)
                 if not issue.key and issue.text:
                     text += f" (\"{issue.text}\", not from a catalogue)"
-                out.append(Finding(path, line, level, text, lang))
+                # a line broken too early is ugly, not lost text: it never refuses a run
+                out.append(Finding(path, line, WARNING if issue.kind == "short-line" else level,
+                                   text, lang))
             if rules.max_pages and data["pages"] > rules.max_pages:
                 out += _page_limit(data, source.get(doc), lines, rules, level, pdf, lang, project)
     return out

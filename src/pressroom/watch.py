@@ -91,9 +91,10 @@ def affected(project: Project, paths, langs: list[str],
 
     A layout or pyproject.toml concerns every watched PDF; ``content/<doc>.yaml``
     its document; ``locales/<lang>/…`` its language. Another file under
-    ``content/`` (an image) concerns every document and needs ``force``: the
-    build fingerprints do not cover content assets. The template, the glossary
-    and unwatched documents or languages concern nothing."""
+    ``content/`` (an image, or a language's variant of it) concerns every
+    document; the build fingerprints say which PDFs really use it, so nothing is
+    forced (``force`` stays in the signature for callers that want it). The
+    template, the glossary and unwatched documents or languages concern nothing."""
     root = project.root.resolve()
     want_langs, want_docs, force = set(), set(), False
     for path in paths:
@@ -116,7 +117,6 @@ def affected(project: Project, paths, langs: list[str],
             else:
                 want_langs.update(langs)
                 want_docs.update(docs)
-                force = True
         elif parts[:1] == ("locales",) and len(parts) > 2 and parts[1] in langs:
             want_langs.add(parts[1])
             want_docs.update(docs)
