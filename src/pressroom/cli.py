@@ -13,7 +13,7 @@ import time
 
 from . import (builder, catalogs, check as check_mod, extract as extract_mod, gate, languages,
                preflight as preflight_mod, proof as proof_mod, qa, render, stats as stats_mod)
-from .config import load_project
+from .config import PSEUDO_LANGUAGES, load_project
 from .errors import PressroomError
 
 
@@ -265,8 +265,9 @@ def check(lang=None, layout=False, root=None) -> None:
     project = load_project(root)
     langs = (project.select_languages(lang) if lang else
              [code for code in project.languages if code != project.source_language])
-    findings = check_mod.check(project, [code for code in langs
-                                         if code != project.source_language])
+    findings = check_mod.check(project, [code for code in langs  # qps has no catalogue
+                                         if code not in (project.source_language,
+                                                         *PSEUDO_LANGUAGES)])
     if layout:
         if not lang:
             langs = list(project.languages)
