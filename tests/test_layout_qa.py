@@ -76,7 +76,13 @@ def test_page_descriptions():
     many = [(p, f) for p in (1, 3, 5, 7, 9, 11) for f in ("key-figures panel", "footnotes",
                                                         "table cell")]
     assert layout.describe_pages("standards.pdf", many) == \
-        "standards.pdf pp. 1, 3, 5, 7, … (key-figures panel, footnotes, …)"
+        "standards.pdf pp. 1, 3, 5, 7, 9, 11 (key-figures panel, footnotes, …)"
+    many = [(p, f) for p in range(1, 40, 2) for f in ("key-figures panel", "footnotes")]
+    assert layout.describe_pages("standards.pdf", many) == \
+        "standards.pdf pp. 1, 3, 5, 7, … (key-figures panel, footnotes)"
+    assert all(len(layout.describe_pages("standards.pdf", [(p, f"frame number {p}")
+                                                           for p in range(1, n, 3)])) <= 76
+               for n in range(2, 60))
 
 
 # --------------------------------------------------------------------------- analysis

@@ -263,20 +263,28 @@ def page_summary(regions: list[dict]) -> dict[str, list[tuple[int, str]]]:
     return out
 
 
-MAX_FRAMES, MAX_PAGES = 2, 4  # a location stays on one comment line (PO width 79)
+MAX_LOCATION = 76  # "#. " + this fits the catalogue's 79 columns: never wrapped
 
 
 def describe_pages(doc_file: str, pairs: list[tuple[int, str]]) -> str:
-    """``brochure.pdf p. 5 (key figures)``, ``standards.pdf pp. 3–4 (text)``; long
-    lists are cut with "…" so that the comment is never wrapped."""
+    """``brochure.pdf p. 5 (key figures)``, ``standards.pdf pp. 3–4 (text)``; lists
+    too long for one comment line are cut with "…"."""
     pages = sorted({page for page, _ in pairs})
     frames = list(dict.fromkeys(frame for _, frame in pairs))
-    if len(pages) == 1:
-        where = f"p. {pages[0]}"
-    elif pages == list(range(pages[0], pages[-1] + 1)):
-        where = f"pp. {pages[0]}\u2013{pages[-1]}"
-    else:
-        shown = ", ".join(str(p) for p in pages[:MAX_PAGES])
-        where = "pp. " + shown + (", …" if len(pages) > MAX_PAGES else "")
-    named = ", ".join(frames[:MAX_FRAMES]) + (", …" if len(frames) > MAX_FRAMES else "")
-    return f"{doc_file} {where} ({named})"
+
+    def text(max_pages: int, max_frames: int) -> str:
+        if len(pages) == 1:
+            where = f"p. {pages[0]}"
+        elif pages == list(range(pages[0], pages[-1] + 1)):
+            where = f"pp. {pages[0]}\u2013{pages[-1]}"
+        else:
+            where = "pp. " + ", ".join(str(p) for p in pages[:max_pages]) + \
+                (", …" if len(pages) > max_pages else "")
+        named = ", ".join(frames[:max_frames]) + (", …" if len(frames) > max_frames else "")
+        return f"{doc_file} {where} ({named})"
+
+    for max_pages, max_frames in ((len(pages), len(frames)), (len(pages), 2), (4, 2), (2, 1)):
+        found = text(max_pages, max_frames)
+        if len(found) <= MAX_LOCATION:
+            break
+    return found
