@@ -20,7 +20,6 @@ import argparse
 import os
 import queue
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -30,15 +29,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "benchmarks"))
+from run import copy_project  # noqa: E402  (the same copy as the other benchmarks)
 ACCENT = re.compile(r"--accent: device-cmyk\([^)]*\)")
-
-
-def copy_project(dest: Path) -> Path:
-    for name in ("content", "layouts", "locales"):
-        shutil.copytree(REPO / name, dest / name)
-    shutil.copy(REPO / "pyproject.toml", dest / "pyproject.toml")
-    shutil.copy(REPO / "tasks.py", dest / "tasks.py")
-    return dest
 
 
 def start_watcher(root: Path, doc: str, lang: str):

@@ -30,6 +30,7 @@ from .config import PSEUDO_LANGUAGES, Project, load_project
 from .content import Document, load_document
 from .errors import PressroomError
 from .extract import load_documents
+from .fsutil import sha256_file
 from .preflight import sidecar_path
 from .qa import layout_path
 from .pseudo import pseudo_translations
@@ -62,9 +63,9 @@ def fingerprint(project: Project, doc: Document, tx: Translations, profile: str,
     add(json.dumps(project.options, sort_keys=True, default=str))
     add(project.content_path(doc.name).read_bytes())
     others = (set(project.languages) | set(PSEUDO_LANGUAGES)) - {tx.lang}
-    for path in sorted(p for p in project.content_dir.rglob("*") if p.is_file()):
+    for path in project.asset_files():
         variant = path.suffixes[-2][1:] if len(path.suffixes) > 1 else None
-        if path.suffix not in (".yaml", ".yml") and variant not in others:
+        if variant not in others:
             add(project.rel(path), path.read_bytes())  # images, and this language's variants
     if profile == "print":
         add(printmarks.cmyk_profile(project).read_bytes())
@@ -77,10 +78,6 @@ def fingerprint(project: Project, doc: Document, tx: Translations, profile: str,
         if profile == "proof":  # proofs print fuzzy translations too
             add(tx.fuzzy_table.get(key, ""))
     return digest.hexdigest()
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def read_record(pdf: Path) -> dict:
@@ -97,7 +94,7 @@ def up_to_date(pdf: Path, key: str) -> dict | None:
         return None
     if not layout_path(pdf).exists():  # the layout check and locate need it
         return None
-    if record.get("pdf_sha256") != _sha256(pdf):
+    if record.get("pdf_sha256") != sha256_file(pdf):
         return None  # the PDF was changed or replaced since
     return record
 
@@ -106,7 +103,7 @@ def _stamp(result: BuildResult, key: str) -> None:
     from .fsutil import atomic_write_bytes
 
     record = read_record(result.path)
-    record.update(key=key, pdf_sha256=_sha256(result.path))
+    record.update(key=key, pdf_sha256=sha256_file(result.path))
     atomic_write_bytes(sidecar_path(result.path),
                        json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"))
 

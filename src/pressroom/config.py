@@ -41,6 +41,12 @@ class Project:
     def pot_path(self) -> Path:
         return self.locales_dir / "messages.pot"
 
+    def asset_files(self) -> list[Path]:
+        """The files under content/ that are not content YAML: images, and their
+        per-language variants (``map.fr.svg``), in a stable order."""
+        return sorted(p for p in self.content_dir.rglob("*")
+                      if p.is_file() and p.suffix not in (".yaml", ".yml"))
+
     def po_path(self, lang: str) -> Path:
         return self.locales_dir / lang / "LC_MESSAGES" / "messages.po"
 

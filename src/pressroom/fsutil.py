@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -35,3 +36,7 @@ def atomic_write_bytes(path: Path, data: bytes, *, only_if_changed: bool = True)
             pass
         raise
     return True
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

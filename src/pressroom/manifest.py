@@ -35,6 +35,7 @@ from . import __version__
 from .config import PSEUDO_LANGUAGES, Project
 from .errors import PressroomError
 from .fsutil import atomic_write_bytes
+from .fsutil import sha256_file as _sha256
 
 SCHEMA = 1
 _KINDS = {".html": "templates", ".css": "stylesheets", ".ttf": "fonts", ".otf": "fonts",
@@ -47,10 +48,6 @@ class VerifyFailed(PressroomError):
 
 def manifest_path(pdf: Path) -> Path:
     return pdf.with_name(pdf.name[: -len(".pdf")] + ".manifest.json")
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _git(root: Path, *args: str) -> str | None:
@@ -69,9 +66,8 @@ def _shared_inputs(project: Project) -> dict[str, dict[str, str]]:
     groups: dict[str, dict[str, str]] = {"images": {}, "templates": {}, "stylesheets": {},
                                          "fonts": {}, "other layout files": {},
                                          "output profile": {}}
-    for path in sorted(p for p in project.content_dir.rglob("*") if p.is_file()):
-        if path.suffix not in (".yaml", ".yml"):
-            groups["images"][project.rel(path)] = _sha256(path)
+    for path in project.asset_files():
+        groups["images"][project.rel(path)] = _sha256(path)
     for path in sorted(p for p in project.layouts_dir.rglob("*") if p.is_file()):
         kind = _KINDS.get(path.suffix.lower(), "other layout files")
         groups[kind][project.rel(path)] = _sha256(path)
