@@ -249,11 +249,17 @@ def watch(doc=None, lang=None, profile="print", dpi=None, jobs=1, root=None) -> 
         _say("stopped watching; every PDF and preview written is complete")
 
 
+def _translation_languages(project, lang) -> list[str]:
+    """The languages asked for, or by default every language but the source."""
+    if lang:
+        return project.select_languages(lang)
+    return [code for code in project.languages if code != project.source_language]
+
+
 @user_errors
 def stats(lang=None, fmt="table", root=None) -> None:
     project = load_project(root)
-    langs = (project.select_languages(lang) if lang else
-             [code for code in project.languages if code != project.source_language])
+    langs = _translation_languages(project, lang)
     if fmt not in ("table", "json"):
         raise PressroomError(f"unknown format '{fmt}' (expected: table, json)")
     rows = stats_mod.compute(project, langs)
@@ -263,8 +269,7 @@ def stats(lang=None, fmt="table", root=None) -> None:
 @user_errors
 def check(lang=None, layout=False, root=None) -> None:
     project = load_project(root)
-    langs = (project.select_languages(lang) if lang else
-             [code for code in project.languages if code != project.source_language])
+    langs = _translation_languages(project, lang)
     findings = check_mod.check(project, [code for code in langs  # qps has no catalogue
                                          if code not in (project.source_language,
                                                          *PSEUDO_LANGUAGES)])
@@ -332,8 +337,7 @@ def screenshots(lang=None, doc=None, dpi=None, root=None) -> None:
     from . import screenshots as screenshots_mod
 
     project = load_project(root)
-    langs = (project.select_languages(lang) if lang else
-             [code for code in project.languages if code != project.source_language])
+    langs = _translation_languages(project, lang)
     docs = project.select_documents(doc)
     resolution = _dpi(dpi, screenshots_mod.DPI)
     for r in screenshots_mod.screenshots(project, langs, docs, dpi=resolution):
