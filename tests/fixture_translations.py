@@ -58,13 +58,12 @@ ES = {
 
 def fill(po_path, table):
     """Write the translations in ``table`` into a catalogue, as a translator would."""
-    from babel.messages.pofile import read_po, write_po
+    from pressroom import pofile
 
-    with open(po_path, "rb") as handle:
-        catalog = read_po(handle)
+    catalog = pofile.parse(po_path.read_bytes(), str(po_path))
     for message in catalog:
         if message.id in table:
             message.string = table[message.id]
             message.flags.discard("fuzzy")
-    with open(po_path, "wb") as handle:
-        write_po(handle, catalog, width=79, include_previous=True)
+            message.previous_id = []
+    po_path.write_bytes(pofile.dumps(catalog))

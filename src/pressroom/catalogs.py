@@ -1,9 +1,8 @@
 """Catalogues: strict reading, ``update`` (merge), ``compile``, and lookup for rendering.
 
-Babel's ``read_po`` is lenient (an unterminated string is silently read), so
-every ``.po``/``.pot`` is first parsed by translate-toolkit's strict PO parser,
-which reports the line of a syntax error; only then is it read with Babel,
-whose catalogue model does the merging and writing.
+Reading and writing the files is :mod:`pressroom.pofile` (strict, GNU's
+layout); this module merges the template into each language's catalogue,
+compiles ``.mo`` files and looks translations up for rendering.
 """
 
 from __future__ import annotations
@@ -16,53 +15,22 @@ from pathlib import Path
 from babel.core import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po
 
+from . import plurals, pofile
 from .config import Project
 from .errors import CatalogError
-from .extract import clean_flags, render_po
 from .fsutil import atomic_write_bytes
+from .pofile import PoCatalog
 
-_LINE_RE = re.compile(r"on line (\d+)")
-
-
-def check_syntax(data: bytes, shown: str) -> None:
-    """Raise CatalogError(path, line) unless ``data`` is a well-formed UTF-8 PO file."""
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise CatalogError("invalid UTF-8 (save the file as UTF-8)", shown, line) from None
-    from translate.storage import poparser, pypo
-
-    try:
-        pypo.pofile.parsestring(data)
-    except poparser.PoParseError as exc:
-        text = str(exc)
-        match = _LINE_RE.search(text)
-        line = int(match.group(1)) if match else None
-        reason = text.split(" on line ")[0] if match else text
-        if reason.lower().startswith("syntax error"):
-            reason = "syntax error (a line that is not a comment, msgctxt, msgid, msgstr or a quoted string)"
-        raise CatalogError(f"{reason}; fix this line in your PO editor or text editor",
-                           shown, line) from None
-    except Exception as exc:  # other parser failures
-        raise CatalogError(f"unreadable catalogue: {exc}", shown) from None
+check_syntax = pofile.check_syntax
 
 
-def read_catalog(path: Path, shown: str, locale: str | None = None) -> Catalog:
+def read_catalog(path: Path, shown: str, locale: str | None = None) -> PoCatalog:
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
         raise CatalogError("catalogue not found (run `invoke update`)", shown) from None
-    check_syntax(data, shown)
-    try:
-        catalog = read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
-    except PoFileError as exc:
-        raise CatalogError(str(exc), shown, getattr(exc, "lineno", None)) from None
-    except (ValueError, UnknownLocaleError) as exc:
-        raise CatalogError(f"cannot read catalogue: {exc}", shown) from None
-    return catalog
+    return pofile.parse(data, shown, locale)
 
 
 _READ_ONLY: dict[tuple, Catalog] = {}
@@ -82,20 +50,52 @@ def read_catalog_readonly(path: Path, shown: str, locale: str | None = None) -> 
     return _READ_ONLY[key]
 
 
-def _new_catalog(lang: str, template: Catalog) -> Catalog:
+#: Flags pressroom writes in the template: ``update`` takes them from the template
+#: only, so a changed limit replaces the old one. Every other flag in a catalogue
+#: is the translator's (``fuzzy``, ``ignore-same``, …) and survives ``update``.
+TEMPLATE_FLAG = re.compile(r"^(max-length:\d+|(no-)?[\w-]+-format|(no-)?wrap)$")
+
+
+def translator_flags(flags) -> set[str]:
+    return {flag for flag in flags if not TEMPLATE_FLAG.match(flag)}
+
+
+def _new_catalog(lang: str, template: PoCatalog) -> PoCatalog:
     try:
         Locale.parse(lang)
     except (ValueError, UnknownLocaleError):
         raise CatalogError(f"'{lang}' is not a locale Babel knows") from None
-    return Catalog(locale=lang, project=template.project, version=template.version,
-                   copyright_holder=template.copyright_holder,
-                   msgid_bugs_address=template.msgid_bugs_address,
-                   creation_date=template.creation_date,
-                   revision_date=template.creation_date,
-                   header_comment=(f"# {lang} translations for {template.project}.\n"
-                                   "# Edit with Poedit, Weblate or a text editor; keep the markup\n"
-                                   "# (*em*, **strong**, [links](...) and [^note] references).\n#"),
-                   fuzzy=False)
+    created = template.field("POT-Creation-Date") or ""
+    fields = [
+        ("Project-Id-Version", template.field("Project-Id-Version") or template.project),
+        ("Report-Msgid-Bugs-To", template.field("Report-Msgid-Bugs-To") or ""),
+        ("POT-Creation-Date", created),
+        ("PO-Revision-Date", created),
+        ("Last-Translator", "FULL NAME <EMAIL@ADDRESS>"),
+        ("Language-Team", f"{lang} <LL@li.org>"),
+        ("Language", lang),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=UTF-8"),
+        ("Content-Transfer-Encoding", "8bit"),
+        ("Plural-Forms", plurals.plural_forms(lang)[0]),
+    ]
+    project = template.field("Project-Id-Version") or "these publications"
+    project = project.rsplit(" ", 1)[0] if project[-1:].isdigit() else project
+    return PoCatalog(locale=lang, fields=fields, header_lines=[
+        f"{lang} translations for {project}.",
+        "Edit with Poedit, Weblate or a text editor; keep the markup",
+        "(*em*, **strong**, [links](...) and [^note] references).", ""])
+
+
+def _refresh_header(template: PoCatalog, catalog: PoCatalog) -> None:
+    """As msgmerge: only POT-Creation-Date follows the template. The legacy
+    ``Generated-By: Babel x.y`` stamp goes (it changed with every Babel release);
+    Plural-Forms and every other field stay as the translator's file has them."""
+    created = template.field("POT-Creation-Date")
+    if created:
+        catalog.set_field("POT-Creation-Date", created, after="Report-Msgid-Bugs-To")
+    if (catalog.field("Generated-By") or "").startswith("Babel"):
+        catalog.drop_field("Generated-By")
 
 
 @dataclass
@@ -134,13 +134,30 @@ def merge(template: Catalog, catalog: Catalog) -> Catalog:
             catalog[message.id] = message
     catalog.obsolete.clear()
     old = {catalog._key_for(m.id, m.context): m for m in catalog if m.id}
+    kept = {key: (set(m.flags), list(m.previous_id or []), getattr(m, "previous_context", None))
+            for key, m in old.items()}
     candidates = [m for m in old.values() if m.string]
     catalog.update(template, no_fuzzy_matching=True, update_header_comment=False,
-                   keep_user_comments=True, update_creation_date=True)
+                   keep_user_comments=True, update_creation_date=False)
+    for message in catalog:
+        if not message.id:
+            continue
+        key = catalog._key_for(message.id, message.context)
+        flags = set(template._messages[key].flags) if key in template._messages else set()
+        if "fuzzy" in message.flags:  # fuzzy before, or Babel found the plural forms changed
+            flags.add("fuzzy")
+        if key in kept:
+            old_flags, previous, previous_context = kept[key]
+            flags |= translator_flags(old_flags)
+            if "fuzzy" in flags and previous:  # the English the translation was made for
+                message.previous_id = previous
+                message.previous_context = previous_context
+        message.flags = flags
     new = [m for m in catalog if m.id and catalog._key_for(m.id, m.context) not in old]
     if new and candidates:
         _fuzzy_fill(catalog, new, candidates)
-    clean_flags(catalog)
+    if isinstance(template, PoCatalog) and isinstance(catalog, PoCatalog):
+        _refresh_header(template, catalog)
     return catalog
 
 
@@ -159,7 +176,9 @@ def _fuzzy_fill(catalog: Catalog, new: list, candidates: list) -> None:
             continue  # singular and plural do not mix
         message.string = oldmsg.string
         message.previous_id = [oldmsg.id] if isinstance(oldmsg.id, str) else list(oldmsg.id)
-        message.flags |= oldmsg.flags | {"fuzzy"}
+        message.flags |= translator_flags(oldmsg.flags) | {"fuzzy"}
+        if oldmsg.context != message.context:
+            message.previous_context = oldmsg.context
         if oldmsg.user_comments:
             message.user_comments = list(dict.fromkeys(oldmsg.user_comments))
         used.add(catalog._key_for(oldmsg.id, oldmsg.context))
@@ -189,7 +208,7 @@ def update(project: Project, langs: list[str]) -> list[UpdateResult]:
         pending.append((lang, path, created, catalog))
     results = []
     for lang, path, created, catalog in pending:
-        data = render_po(catalog, include_previous=True)
+        data = pofile.dumps(catalog)
         changed = atomic_write_bytes(path, data)
         messages = [m for m in catalog if m.id]
         results.append(UpdateResult(

@@ -162,8 +162,37 @@ def check_message(msgid: str, msgstr: str, flags: set[str], lang: str,
     return out
 
 
+def template_flags(project: Project) -> dict[tuple[str | None, str], set[str]] | None:
+    """The QA flags of each message (``max-length:N``, …) as the template has them,
+    or None when there is no template. Checks use these, not the flags in a
+    translator's file: msgcat, Poedit and Weblate drop flags they do not know, and
+    a limit must not disappear because a catalogue went through one of them."""
+    if not project.pot_path.exists():
+        return None
+    template = read_catalog_readonly(project.pot_path, project.rel(project.pot_path))
+    return {(m.context, m.id if isinstance(m.id, str) else m.id[0]): set(m.flags)
+            for m in template if m.id}
+
+
+def qa_flags(message, from_template: dict | None) -> set[str]:
+    """The translator's own flags (``ignore-same``) and the template's QA flags."""
+    from .catalogs import translator_flags
+
+    if from_template is None:
+        return set(message.flags)
+    msgid = message.id if isinstance(message.id, str) else message.id[0]
+    return translator_flags(message.flags) | from_template.get((message.context, msgid), set())
+
+
+def fuzzy_reason(message) -> str:
+    if message.previous_id:
+        return "fuzzy: the English changed; review the translation and clear the flag"
+    return "fuzzy: marked for review; check the translation and clear the flag"
+
+
 def check(project: Project, langs: list[str]) -> list[Finding]:
     glossary = load_glossary(project.locales_dir / "glossary.csv")
+    from_template = template_flags(project)
     findings = []
     for lang in langs:
         path = project.po_path(lang)
@@ -174,14 +203,13 @@ def check(project: Project, langs: list[str]) -> list[Finding]:
                 continue
             line = message.lineno or 0
             if message.fuzzy:
-                findings.append(Finding(shown, line, WARNING, "fuzzy: the English changed; "
-                                        "review the translation and clear the flag"))
+                findings.append(Finding(shown, line, WARNING, fuzzy_reason(message)))
             if not message.string:
                 if lang != project.source_language:
                     findings.append(Finding(shown, line, WARNING, "untranslated"))
                 continue
-            for level, text in check_message(message.id, message.string, set(message.flags),
-                                             lang, glossary):
+            for level, text in check_message(message.id, message.string,
+                                             qa_flags(message, from_template), lang, glossary):
                 if lang == project.source_language and text.startswith(("glossary", "translation identical")):
                     continue
                 findings.append(Finding(shown, line, level, text))

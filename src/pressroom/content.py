@@ -527,4 +527,17 @@ def _kind(value: Any) -> str:
 def load_document(path: Path, shown: str | None = None) -> Document:
     """Load ``path``; errors name ``shown`` (the path relative to the project)."""
     path = Path(path)
-    return _Loader(path, shown or path.as_posix()).load()
+    shown = shown or path.as_posix()
+    document = _Loader(path, shown).load()
+    for text in document.texts():
+        for value in (text.value, text.note or ""):
+            bad = _SURROGATE.search(value)
+            if bad:
+                raise ContentError(
+                    f"invalid character \\u{ord(bad.group()):04x} (half of a UTF-16 pair): "
+                    "write the character itself, or escape it as \\UXXXXXXXX",
+                    shown, text.line, text.col)
+    return document
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")

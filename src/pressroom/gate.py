@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .catalogs import read_catalog_readonly
-from .check import ERROR, check_message, load_glossary
+from .check import ERROR, check_message, load_glossary, qa_flags, template_flags
 from .config import Project
 from .errors import ConfigError, PressroomError
 
@@ -132,6 +132,7 @@ def blockers(project: Project, lang: str, docs: list[str]) -> list[Blocker]:
         return [Blocker(shown, 0, "no catalogue (run `invoke update`)", CHECK_ERROR,
                         frozenset(docs))]
     glossary = load_glossary(project.locales_dir / "glossary.csv")
+    from_template = template_flags(project)
     found = []
     for message in read_catalog_readonly(path, shown, lang):
         used = _docs_of(message, docs, project.documents) if message.id and not isinstance(message.id, tuple) \
@@ -145,8 +146,8 @@ def blockers(project: Project, lang: str, docs: list[str]) -> list[Blocker]:
         elif not message.string:
             found.append(Blocker(shown, line, f"untranslated: \"{preview}\"", UNTRANSLATED, used))
         else:
-            for level, text in check_message(message.id, message.string, set(message.flags),
-                                             lang, glossary):
+            for level, text in check_message(message.id, message.string,
+                                             qa_flags(message, from_template), lang, glossary):
                 if level == ERROR:
                     found.append(Blocker(shown, line, text, CHECK_ERROR, used))
     return found

@@ -1,0 +1,382 @@
+"""PO files: read strictly, written as GNU gettext writes them.
+
+Reading. translate-toolkit's parser is strict (an unterminated string, a stray
+line or a malformed ``#|`` is an error at its line, where Babel's and polib's
+readers carry on) and keeps what Babel's reader drops: the previous msgid
+(``#|``) of fuzzy entries and the header as written. Its units become a
+:class:`PoCatalog`, Babel's catalogue model with that extra, so the file is
+parsed once.
+
+Writing. pressroom writes the bytes itself rather than through Babel's
+``write_po``, for two reasons: Babel writes a long previous msgid as one
+``#| msgid "" "…"`` comment line that GNU msgfmt and msgcat, polib and Poedit
+reject; and the committed catalogues must not change with the installed
+library (Babel stamps its version in ``Generated-By``). The layout is GNU's:
+comments ``#``, ``#.``, ``#:``, ``#,``, ``#|`` in that order; strings longer
+than the line, or holding a newline, start with ``""`` and continue on
+quoted lines of at most 79 columns, broken after spaces; obsolete entries
+as ``#~``. The header is written back field by field as it was read; only
+``update`` changes ``POT-Creation-Date``, as msgmerge does.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+from babel.messages.catalog import Catalog, Message
+
+from .errors import CatalogError
+
+WIDTH = 79
+_LINE_RE = re.compile(r"on line (\d+)")
+_LOCATION = re.compile(r"^(.*):(\d+)$")
+_PREVIOUS_LINE = re.compile(
+    r'^#~?\|\s*(?:(?:msgctxt|msgid|msgid_plural)\s+)?"(?:[^"\\]|\\.)*"\s*$')
+
+
+class PoCatalog(Catalog):
+    """Babel's catalogue plus what a PO file holds beyond Babel's model.
+
+    ``fields``: the header fields in file order; ``header_lines``: the header's
+    comment lines (without ``#``); ``header_fuzzy``: the header's fuzzy flag.
+    Each message may carry ``previous_context`` (``#| msgctxt``); its
+    ``lineno`` is the line of its ``msgstr`` (what a translator edits).
+    """
+
+    def __init__(self, *args, fields: list[tuple[str, str]] | None = None,
+                 header_lines: list[str] | None = None, header_fuzzy: bool = False,
+                 **kwargs) -> None:
+        kwargs.setdefault("fuzzy", False)
+        super().__init__(*args, **kwargs)
+        self.fields: list[tuple[str, str]] = list(fields or [])
+        self.header_lines: list[str] = list(header_lines or [])
+        self.header_fuzzy = header_fuzzy
+        self._sync_plurals()
+
+    def field(self, name: str) -> str | None:
+        for key, value in self.fields:
+            if key.lower() == name.lower():
+                return value
+        return None
+
+    def set_field(self, name: str, value: str, after: str | None = None) -> None:
+        """Set a header field in place, or add it (after ``after`` if present)."""
+        for i, (key, _) in enumerate(self.fields):
+            if key.lower() == name.lower():
+                self.fields[i] = (key, value)
+                self._sync_plurals()
+                return
+        index = len(self.fields)
+        if after:
+            for i, (key, _) in enumerate(self.fields):
+                if key.lower() == after.lower():
+                    index = i + 1
+        self.fields.insert(index, (name, value))
+        self._sync_plurals()
+
+    def drop_field(self, name: str) -> None:
+        self.fields = [(k, v) for k, v in self.fields if k.lower() != name.lower()]
+
+    def _sync_plurals(self) -> None:
+        """Babel's merge pads plural translations to ``num_plurals``: take it from
+        this file's Plural-Forms, not from Babel's CLDR data."""
+        from . import plurals
+
+        value = self.field("Plural-Forms") if hasattr(self, "fields") else None
+        if value:
+            try:
+                self._num_plurals, self._plural_expr = plurals.parse(value)
+            except ValueError:
+                pass
+
+    @property
+    def plural_rule(self):
+        """(nplurals, n -> index) from this file's Plural-Forms (English's 2 if none)."""
+        from . import plurals
+
+        return plurals.rule(self.field("Plural-Forms") or plurals.PLURAL_FORMS["en"])
+
+
+# --------------------------------------------------------------------------- reading
+def check_syntax(data: bytes, shown: str):
+    """translate-toolkit's store of ``data``, or CatalogError(path, line)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CatalogError("invalid UTF-8 (save the file as UTF-8)", shown, line) from None
+    from translate.storage import poparser, pypo
+
+    try:
+        return pypo.pofile.parsestring(data)
+    except poparser.PoParseError as exc:
+        text = str(exc)
+        match = _LINE_RE.search(text)
+        line = int(match.group(1)) if match else None
+        reason = text.split(" on line ")[0] if match else text
+        if reason.lower().startswith("syntax error"):
+            reason = ("syntax error (a line that is not a comment, msgctxt, msgid, msgstr or "
+                      "a quoted string)")
+        raise CatalogError(f"{reason}; fix this line in your PO editor or text editor",
+                           shown, line) from None
+    except Exception as exc:  # other parser failures
+        raise CatalogError(f"unreadable catalogue: {exc}", shown) from None
+
+
+def _comment_texts(lines: list[str], prefix: str) -> list[str]:
+    out = []
+    for line in lines:
+        text = line.rstrip("\n")[len(prefix):]
+        out.append(text[1:] if text.startswith(" ") else text)
+    return out
+
+
+def _flags(typecomments: list[str]) -> list[str]:
+    out: list[str] = []
+    for line in typecomments:
+        for flag in line.rstrip("\n")[2:].split(","):
+            if flag.strip() and flag.strip() not in out:
+                out.append(flag.strip())
+    return out
+
+
+def _locations(unit) -> list[tuple[str, int | None]]:
+    out = []
+    for location in unit.getlocations():
+        match = _LOCATION.match(location)
+        out.append((match.group(1), int(match.group(2))) if match else (location, None))
+    return out
+
+
+def _strings(value) -> list[str]:
+    strings = getattr(value, "strings", None)
+    return [str(s) for s in strings] if strings is not None else [str(value)]
+
+
+def _msgstr_lines(text_lines: list[str], unit_start: int) -> int:
+    """The line of the entry's first msgstr, scanning from the entry's first line."""
+    for index in range(unit_start - 1, len(text_lines)):
+        stripped = text_lines[index].lstrip("#~ ")
+        if stripped.startswith("msgstr"):
+            return index + 1
+    return unit_start
+
+
+def parse(data: bytes, shown: str, locale: str | None = None) -> PoCatalog:
+    """A strictly checked PO file as a :class:`PoCatalog`."""
+    store = check_syntax(data, shown)
+    text_lines = data.decode("utf-8").splitlines()
+    for number, line in enumerate(text_lines, 1):
+        if line.startswith(("#|", "#~|")) and not _PREVIOUS_LINE.match(line):
+            raise CatalogError(
+                "malformed previous English (#| line): each #| line holds one complete quoted "
+                "string; delete this entry's #| lines (they only show the English before it "
+                "changed) or fix the quotes", shown, number)
+    units = list(store.units)
+    fields: list[tuple[str, str]] = []
+    header_lines: list[str] = []
+    header_fuzzy = False
+    if units and units[0].isheader():
+        header = units.pop(0)
+        for raw in str(header.target).split("\n"):
+            if not raw.strip():
+                continue
+            key, sep, value = raw.partition(":")
+            if not sep:
+                raise CatalogError(f"header line {raw!r} is not 'Name: value'", shown,
+                                   header.line_number)
+            fields.append((key.strip(), value.strip()))
+        header_lines = _comment_texts(header.othercomments, "#")
+        header_fuzzy = "fuzzy" in _flags(header.typecomments)
+    try:
+        catalog = PoCatalog(locale=locale or None, fields=fields, header_lines=header_lines,
+                            header_fuzzy=header_fuzzy)
+    except (ValueError, TypeError) as exc:
+        raise CatalogError(f"cannot read catalogue: {exc}", shown) from None
+    for unit in units:
+        ids = _strings(unit.source)
+        strings = _strings(unit.target)
+        plural = unit.hasplural()
+        msgid = tuple(ids[:2]) if plural else ids[0]
+        string = tuple(strings) if plural else strings[0]
+        context = unit.getcontext() if unit.msgctxt else None
+        previous: list[str] = []
+        if unit.prev_msgid:
+            previous = _strings(unit.prev_source)[: 2 if unit.prev_msgid_plural else 1]
+        message = Message(msgid, string, locations=_locations(unit),
+                          flags=_flags(unit.typecomments),
+                          auto_comments=_comment_texts(unit.automaticcomments, "#."),
+                          user_comments=_comment_texts(unit.othercomments, "#"),
+                          previous_id=previous,
+                          lineno=_msgstr_lines(text_lines, unit.line_number),
+                          context=context)
+        message.flags = set(_flags(unit.typecomments))  # Babel guesses python-format: undo
+        message.previous_context = unit.getpreviouscontext() if unit.prev_msgctxt else None
+        key = catalog._key_for(msgid, context)
+        if unit.isobsolete():
+            catalog.obsolete[key] = message
+        else:
+            if key in catalog._messages:
+                raise CatalogError(f"duplicate message {ids[0][:40]!r}: GNU msgfmt refuses "
+                                   "the file; keep one of the two entries", shown,
+                                   message.lineno)
+            catalog._messages[key] = message
+    return catalog
+
+
+# --------------------------------------------------------------------------- writing
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r",
+            "\a": "\\a", "\b": "\\b", "\f": "\\f", "\v": "\\v"}
+_ESCAPE_RE = re.compile(r'[\\"\n\t\r\a\b\f\v]')
+
+
+def escape(text: str) -> str:
+    return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group()], text)
+
+
+_BREAK = re.compile(
+    r"(?<= )(?=[^ ])"                          # after spaces
+    r"|(?<=[^\W_]-)(?=[^\W\d_])"                 # after a hyphen, before a letter
+    r"|(?<=[^\W\d_][.,;:!?/])(?=[^\W\d_])"        # after a stop or slash, before a letter
+    r"|(?<=[\w)”»\]][.,;:!?])(?=\[)"             # a footnote call after punctuation
+    r"|(?<=\])(?=[\[(])"                         # between two calls, or a link's text and URL
+)
+
+
+def _pieces(text: str) -> list[str]:
+    """Where a long string may break, close to GNU msgcat's (libunistring's) choice,
+    so a catalogue re-saved by GNU tools changes as little as possible."""
+    return [p for p in _BREAK.split(text) if p]
+
+
+def _wrap_segment(segment: str, room: int) -> list[str]:
+    """One newline-terminated segment as escaped lines of at most ``room`` chars."""
+    lines: list[str] = []
+    current = ""
+    for piece in _pieces(segment):
+        escaped = escape(piece)
+        if current and len(current) + len(escaped) > room:
+            lines.append(current)
+            current = escaped
+        else:
+            current += escaped
+    if current or not lines:
+        lines.append(current)
+    return lines
+
+
+def format_string(keyword: str, text: str, prefix: str = "", width: int = WIDTH) -> list[str]:
+    """``keyword "text"`` as PO lines, GNU style."""
+    escaped = escape(text)
+    inner_newline = "\n" in text[:-1]
+    if not inner_newline and len(prefix) + len(keyword) + 3 + len(escaped) <= width:
+        return [f'{prefix}{keyword} "{escaped}"']
+    room = width - len(prefix) - 2
+    lines = [f'{prefix}{keyword} ""']
+    for segment in re.split(r"(?<=\n)", text):
+        if segment:
+            lines.extend(f'{prefix}"{line}"' for line in _wrap_segment(segment, room))
+    return lines
+
+
+def _comment(prefix: str, text: str, width: int = WIDTH) -> list[str]:
+    if not text:
+        return [prefix.rstrip()]
+    if len(prefix) + len(text) <= width:
+        return [prefix + text]
+    return [prefix + line for line in textwrap.wrap(
+        text, width - len(prefix), break_long_words=False, break_on_hyphens=False)] \
+        or [prefix.rstrip()]
+
+
+def _location_lines(locations) -> list[str]:
+    refs = [f"{name}:{line}" if line else name for name, line in locations]
+    lines: list[str] = []
+    current = "#:"
+    for ref in refs:
+        if current != "#:" and len(current) + 1 + len(ref) > WIDTH:
+            lines.append(current)
+            current = "#:"
+        current += " " + ref
+    if current != "#:":
+        lines.append(current)
+    return lines
+
+
+def _flag_line(flags) -> list[str]:
+    flags = list(flags)
+    if not flags:
+        return []
+    ordered = (["fuzzy"] if "fuzzy" in flags else []) + sorted(f for f in flags if f != "fuzzy")
+    return ["#, " + ", ".join(ordered)]
+
+
+def _message_lines(message: Message, nplurals: int, obsolete: bool = False) -> list[str]:
+    lines: list[str] = []
+    for text in message.user_comments:
+        lines.extend(_comment("# ", text))
+    if not obsolete:
+        for text in message.auto_comments:
+            lines.extend(_comment("#. ", text))
+        lines.extend(_location_lines(message.locations))
+    lines.extend(_flag_line(message.flags))
+    prefix = "#~ " if obsolete else ""
+    previous = list(message.previous_id or [])
+    if previous:
+        pprefix = "#~| " if obsolete else "#| "
+        context = getattr(message, "previous_context", None)
+        if context is not None:
+            lines.extend(format_string("msgctxt", context, pprefix))
+        lines.extend(format_string("msgid", previous[0], pprefix))
+        if len(previous) > 1:
+            lines.extend(format_string("msgid_plural", previous[1], pprefix))
+    if message.context is not None:
+        lines.extend(format_string("msgctxt", message.context, prefix))
+    if isinstance(message.id, (list, tuple)):
+        lines.extend(format_string("msgid", message.id[0], prefix))
+        lines.extend(format_string("msgid_plural", message.id[1], prefix))
+        strings = list(message.string) if isinstance(message.string, (list, tuple)) \
+            else [message.string or ""]
+        strings = (strings + [""] * nplurals)[: max(nplurals, 1)]
+        for index, text in enumerate(strings):
+            lines.extend(format_string(f"msgstr[{index}]", text or "", prefix))
+    else:
+        lines.extend(format_string("msgid", message.id, prefix))
+        string = message.string[0] if isinstance(message.string, (list, tuple)) \
+            else message.string
+        lines.extend(format_string("msgstr", string or "", prefix))
+    return lines
+
+
+def dumps(catalog: PoCatalog, include_previous: bool = True) -> bytes:
+    """The catalogue as PO bytes (UTF-8, ``\\n`` line ends)."""
+    if not isinstance(catalog, PoCatalog):  # a catalogue Babel made: its header, unstamped
+        fields = [(k, v) for k, v in catalog.mime_headers if k.lower() != "generated-by"]
+        lines = [line[1:].lstrip(" ") for line in catalog.header_comment.splitlines()]
+        converted = PoCatalog(locale=catalog.locale, fields=fields, header_lines=lines)
+        converted._messages = catalog._messages
+        converted.obsolete = catalog.obsolete
+        catalog = converted
+    out: list[str] = []
+    for text in catalog.header_lines:
+        out.append(f"# {text}" if text else "#")
+    if catalog.header_fuzzy:
+        out.append("#, fuzzy")
+    out.append('msgid ""')
+    out.append('msgstr ""')
+    for key, value in catalog.fields:
+        out.extend(f'"{line}"' for line in _wrap_segment(f"{key}: {value}\n", WIDTH - 2))
+    nplurals = catalog.plural_rule[0] if catalog.field("Plural-Forms") else 2
+    for message in catalog:
+        if not message.id:
+            continue
+        if not include_previous:
+            message = message.clone()
+            message.previous_id = []
+        out.append("")
+        out.extend(_message_lines(message, nplurals))
+    for message in catalog.obsolete.values():
+        out.append("")
+        out.extend(_message_lines(message, nplurals, obsolete=True))
+    return ("\n".join(out) + "\n").encode("utf-8")
