@@ -224,3 +224,30 @@ def test_limits_survive_a_catalogue_resaved_by_msgcat(project):
     assert "max-length" not in po.read_text()
     found = [str(f) for f in check.check(project, ["fr"])]
     assert any("over the limit of 40" in f for f in found), found
+
+
+def test_numbers_and_symbols_are_not_offered_and_print_as_written(project):
+    """A year, a number or a document symbol has nothing to translate: it is not in
+    the template, so ``update`` cannot fuzzy-match it to another year and ``check``
+    is clean right after ``update``; the renderer prints it as written."""
+    from pressroom.catalogs import load_translations
+    from pressroom.content import nothing_to_translate
+
+    content = project.content_path("brochure")
+    content.write_text(content.read_text().replace(
+        '            - [Convention on the Rights of the Child, "1989"]\n',
+        '            - [Convention on the Rights of the Child, "1989"]\n'
+        '            - [Global Compact for Migration, "2018"]\n'
+        '            - [A/RES/73/195, "2014–2019"]\n'), encoding="utf-8")
+    extract.extract(project)
+    catalogs.update(project, ["fr"])
+    pot = project.pot_path.read_text(encoding="utf-8")
+    for value in ("1989", "2018", "2014–2019", "A/RES/73/195"):
+        assert f'msgid "{value}"' not in pot
+    assert 'msgid "Global Compact for Migration"' in pot
+    assert "number" not in " ".join(str(f) for f in check.check(project, ["fr"]))
+    tx = load_translations(project, "fr")
+    assert tx.lookup("2018") == ("2018", "translated") and not tx.missing
+    assert nothing_to_translate("CMW/C/GC/4-CRC/C/GC/23 (2017)")
+    assert not nothing_to_translate("A/RES/71/1, para. 33")
+    assert not nothing_to_translate("No. 6")

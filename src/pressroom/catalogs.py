@@ -18,6 +18,7 @@ from babel.messages.mofile import write_mo
 
 from . import plurals, pofile
 from .config import Project
+from .content import nothing_to_translate
 from .errors import CatalogError
 from .fsutil import atomic_write_bytes
 from .pofile import PoCatalog
@@ -136,7 +137,7 @@ def merge(template: Catalog, catalog: Catalog) -> Catalog:
     old = {catalog._key_for(m.id, m.context): m for m in catalog if m.id}
     kept = {key: (set(m.flags), list(m.previous_id or []), getattr(m, "previous_context", None))
             for key, m in old.items()}
-    candidates = [m for m in old.values() if m.string]
+    candidates = [m for m in old.values() if m.string and not _numeric(m)]
     catalog.update(template, no_fuzzy_matching=True, update_header_comment=False,
                    keep_user_comments=True, update_creation_date=False)
     for message in catalog:
@@ -156,9 +157,15 @@ def merge(template: Catalog, catalog: Catalog) -> Catalog:
     new = [m for m in catalog if m.id and catalog._key_for(m.id, m.context) not in old]
     if new and candidates:
         _fuzzy_fill(catalog, new, candidates)
+    for key in [k for k, m in catalog.obsolete.items() if _numeric(m)]:
+        del catalog.obsolete[key]  # numbers and symbols are no longer offered: nothing to keep
     if isinstance(template, PoCatalog) and isinstance(catalog, PoCatalog):
         _refresh_header(template, catalog)
     return catalog
+
+
+def _numeric(message) -> bool:
+    return isinstance(message.id, str) and nothing_to_translate(message.id)
 
 
 def _fuzzy_fill(catalog: Catalog, new: list, candidates: list) -> None:
@@ -256,6 +263,8 @@ class Translations:
         found = self.table.get(key)
         if found:
             return found, "translated"
+        if nothing_to_translate(msgid):
+            return msgid, "translated"  # a number or a symbol, never offered to translators
         if key in self.lines:
             self.fallbacks.add(key)
         else:

@@ -41,6 +41,22 @@ class Text:
     def __str__(self) -> str:  # pragma: no cover - convenience
         return self.value
 
+    @property
+    def translatable(self) -> bool:
+        return not nothing_to_translate(self.value)
+
+
+#: A UN document symbol (A/RES/73/195, CRC/C/GC/23, CMW/C/GC/4-CRC/C/GC/23): the same
+#: in every language.
+DOCUMENT_SYMBOL = re.compile(r"\b[A-Z]{1,6}(?:/[A-Za-z0-9.\-]+)+")
+
+
+def nothing_to_translate(value: str) -> bool:
+    """A string with no word in it once document symbols are set aside: a number,
+    a year, a range of years, a symbol ("2024", "85.7", "2014–2019", "A/RES/71/1").
+    It prints as written and is not offered to translators."""
+    return not re.search(r"[^\W\d_]", DOCUMENT_SYMBOL.sub("", value))
+
 
 class Ref(str):
     """A non-translatable value (note id, image path) that remembers where it was written."""

@@ -20,7 +20,7 @@ from jinja2.ext import babel_extract
 
 from . import pofile
 from .config import Project
-from .content import Document, load_document
+from .content import Document, load_document, nothing_to_translate
 from .errors import RenderError
 from .fsutil import atomic_write_bytes
 
@@ -55,6 +55,8 @@ def _creation_date(documents: Iterable[Document]) -> _dt.datetime:
 
 def add_document(catalog: Catalog, doc: Document, shown: str) -> None:
     for text in doc.texts():
+        if not text.translatable:
+            continue  # a number or a document symbol: printed as written
         flags = [max_length_flag(text.max_chars)] if text.max_chars else []
         comments = [text.note] if text.note else []
         catalog.add(text.value, None, locations=[(shown, text.line)], flags=flags,
@@ -81,7 +83,7 @@ def add_templates(catalog: Catalog, project: Project) -> None:
                     msgid = msgid[0]
             else:
                 msgid = message
-            if not msgid:
+            if not msgid or (isinstance(msgid, str) and nothing_to_translate(msgid)):
                 continue
             catalog.add(msgid, None, locations=[(shown, lineno)],
                         auto_comments=list(comments), context=context)

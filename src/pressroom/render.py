@@ -88,6 +88,8 @@ class Localizer:
     def html(self, text: Text | None, footnotes: bool = True) -> Markup:
         if text is None:
             return Markup("")
+        if not text.translatable:  # a number or a symbol: not a message, printed as written
+            return Markup(markup.to_html(text.value, None, self.fix))
         translated, state, key = self.lookup(text.value, text.context)
         try:
             body = markup.to_html(translated, self.footnote if footnotes else None, self.fix)
@@ -101,6 +103,8 @@ class Localizer:
         alt text): remembered so that a running head can be traced to its message."""
         if text is None:
             return ""
+        if not text.translatable:
+            return markup.to_plain(text.value, self.fix)
         translated, _state, key = self.lookup(text.value, text.context)
         shown = markup.to_plain(translated, self.fix)
         self.plain_keys.setdefault(shown, key)
