@@ -205,6 +205,7 @@ def test_init_lang_creates_catalogue_and_configuration(translated, invoke_in):
     assert run.returncode == 0, run.stderr
     po = translated.po_path("de").read_text(encoding="utf-8")
     assert '"Language: de\\n"' in po and '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"' in po
+    assert "Plural-Forms: nplurals=2; plural=(n != 1); (from pressroom's table)" in run.stdout
     project = load_project(translated.root)
     assert project.languages == ("en", "es", "fr", "de")
     assert project.options["release_languages"] == ["en", "es", "fr"]
@@ -213,6 +214,8 @@ def test_init_lang_creates_catalogue_and_configuration(translated, invoke_in):
     run = invoke_in(translated.root, "build", "--lang", "de", "--no-preflight")
     assert run.returncode == 0, run.stderr
     assert "not released for print" in run.stderr
+    run = invoke_in(translated.root, "init-lang", "kk")  # Kazakh: not in pressroom's table
+    assert run.returncode == 0 and "from CLDR data of Babel" in run.stdout, run.stdout
     run = invoke_in(translated.root, "init-lang", "xx-nope")
     assert run.returncode == 1 and "not a locale Babel knows" in run.stderr
 

@@ -328,6 +328,10 @@ def init_lang(code, root=None) -> None:
     path = languages.init_language(project, code)
     _say(f"{project.rel(path)}: created; {code} added to [tool.pressroom] languages "
          "(not released for print until you add it to release_languages)")
+    from . import plurals
+
+    rule, source = plurals.plural_forms(code.strip().replace("-", "_"))
+    _say(f"{project.rel(path)}: Plural-Forms: {rule} (from {source})")
 
 
 @user_errors
