@@ -251,3 +251,16 @@ def test_numbers_and_symbols_are_not_offered_and_print_as_written(project):
     assert nothing_to_translate("CMW/C/GC/4-CRC/C/GC/23 (2017)")
     assert not nothing_to_translate("A/RES/71/1, para. 33")
     assert not nothing_to_translate("No. 6")
+
+
+def test_a_form_beyond_plural_forms_is_never_dropped(edited):
+    """Real catalogues exist whose entries have more msgstr[n] than their header
+    says (Django's French: nplurals=2 and msgstr[2]). pressroom keeps every form
+    the translator wrote; msgfmt then names the inconsistency, as it did before."""
+    po = edited.po_path("fr")
+    text = po.read_text(encoding="utf-8")
+    old = 'msgstr[1] "%(count)s pages"\n'
+    assert old in text
+    po.write_text(text.replace(old, old + 'msgstr[2] "%(count)s de pages"\n'), encoding="utf-8")
+    catalogs.update(edited, ["fr"])
+    assert 'msgstr[2] "%(count)s de pages"' in po.read_text(encoding="utf-8")

@@ -338,7 +338,9 @@ def _message_lines(message: Message, nplurals: int, obsolete: bool = False) -> l
         lines.extend(format_string("msgid_plural", message.id[1], prefix))
         strings = list(message.string) if isinstance(message.string, (list, tuple)) \
             else [message.string or ""]
-        strings = (strings + [""] * nplurals)[: max(nplurals, 1)]
+        # padded to the file's number of forms, never cut: a form beyond it (a file
+        # whose Plural-Forms changed) stays for the translator to see, and msgfmt to flag
+        strings = strings + [""] * (max(nplurals, 1) - len(strings))
         for index, text in enumerate(strings):
             lines.extend(format_string(f"msgstr[{index}]", text or "", prefix))
     else:
