@@ -74,13 +74,16 @@ def main(argv: list[str]) -> int:
         if install.returncode:
             print("the resolved set does not install (see above): the ranges are wrong")
             return install.returncode
-        run = subprocess.run([str(work / ".venv/bin/python"), "-m", "pytest", "-q", "-rf",
+        run = subprocess.run([str(work / ".venv/bin/python"), "-m", "pytest", "-q", "-rfE",
                               "-p", "no:cacheprovider", *options.pytest_args], cwd=work,
                              capture_output=True, text=True)
         lines = run.stdout.strip().splitlines()
         failed = [line for line in lines if line.startswith(("FAILED", "ERROR"))]
+        if run.returncode and not failed:  # stopped before any test: show why
+            failed = lines[-40:] + run.stderr.strip().splitlines()[-20:]
         print("\n".join(failed) if failed else "no test failed")
-        print(lines[-1] if lines else run.stderr.strip()[-2000:])
+        summary = [line for line in lines if " passed" in line or " failed" in line]
+        print(summary[-1] if summary else "")
         return run.returncode
     finally:
         if options.keep:

@@ -341,6 +341,8 @@ def _message_lines(message: Message, nplurals: int, obsolete: bool = False) -> l
         # padded to the file's number of forms, never cut: a form beyond it (a file
         # whose Plural-Forms changed) stays for the translator to see, and msgfmt to flag
         strings = strings + [""] * (max(nplurals, 1) - len(strings))
+        while len(strings) > max(nplurals, 1) and not strings[-1]:
+            strings.pop()
         for index, text in enumerate(strings):
             lines.extend(format_string(f"msgstr[{index}]", text or "", prefix))
     else:
