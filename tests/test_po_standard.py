@@ -264,3 +264,23 @@ def test_a_form_beyond_plural_forms_is_never_dropped(edited):
     po.write_text(text.replace(old, old + 'msgstr[2] "%(count)s de pages"\n'), encoding="utf-8")
     catalogs.update(edited, ["fr"])
     assert 'msgstr[2] "%(count)s de pages"' in po.read_text(encoding="utf-8")
+
+
+def test_compiled_mo_files_are_read_by_gnu_and_python_gettext(edited):
+    """``invoke compile``: GNU msgunfmt reads the .mo back with the catalogue's own
+    header (no Generated-By), and Python's gettext picks plural forms by its rule."""
+    import gettext
+
+    po = edited.po_path("fr")
+    _set(po, "%(count)s page", ("%(count)s page", "%(count)s pages"))
+    catalogs.compile_catalogs(edited, ["fr"])
+    mo = edited.mo_path("fr")
+    run = subprocess.run(["msgunfmt", str(mo)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert f"Plural-Forms: {plurals.PLURAL_FORMS['fr']}" in run.stdout
+    assert "Generated-By" not in run.stdout
+    assert "Every single year" not in run.stdout  # fuzzy entries are left out
+    with mo.open("rb") as handle:
+        translations = gettext.GNUTranslations(handle)
+    assert translations.ngettext("%(count)s page", "%(count)s pages", 0) == "%(count)s page"
+    assert translations.ngettext("%(count)s page", "%(count)s pages", 2) == "%(count)s pages"

@@ -54,6 +54,13 @@ class PoCatalog(Catalog):
         self.header_fuzzy = header_fuzzy
         self._sync_plurals()
 
+    def _get_mime_headers(self) -> list[tuple[str, str]]:
+        """The header as the file has it, for everything Babel derives from it
+        (the ``.mo`` header): not Babel's regenerated one, with its version stamp."""
+        if getattr(self, "fields", None):
+            return list(self.fields)
+        return super()._get_mime_headers()
+
     def field(self, name: str) -> str | None:
         for key, value in self.fields:
             if key.lower() == name.lower():
