@@ -40,3 +40,19 @@ def atomic_write_bytes(path: Path, data: bytes, *, only_if_changed: bool = True)
 
 def sha256_file(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+_HASHES: dict[tuple, str] = {}
+
+
+def sha256_file_cached(path: Path) -> str:
+    """``sha256_file``, remembered for this process while the file's size, times and
+    inode stay the same: a file that several fingerprints and manifests read (fonts,
+    the output profile, pressroom's code) is hashed once."""
+    path = Path(path)
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+    found = _HASHES.get(key)
+    if found is None:
+        found = _HASHES[key] = sha256_file(path)
+    return found
