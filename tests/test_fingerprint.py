@@ -380,3 +380,31 @@ def test_verify_names_what_differs_from_the_recorded_environment_and_uv_lock(tmp
         f"{shown}: NOT verified: rebuilt from commit {data['git']['commit'][:12]}, the PDF "
         f"differs (sha256 {'0' * 16}… recorded, {sha(project.pdf_path('en', 'brochure'))[:16]}… "
         "rebuilt); 2 difference(s), listed above"]
+
+
+def test_verify_names_the_differences_when_the_rebuild_itself_fails(tmp_path, monkeypatch):
+    root = make_project(tmp_path / "proj")
+    project = translated_project(root)
+    (root / ".gitignore").write_text("build/\n")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "fixture")
+    assert rebuilt(project) == [("brochure", "en")]
+    path = manifest.manifest_path(project.pdf_path("en", "brochure"))
+    data = json.loads(path.read_text())
+    assert len(data["git"]["commit"]) == 40 and data["git"]["uncommitted_changes"] == []
+    data["versions"]["weasyprint"] = "69.0"
+    path.write_text(json.dumps(data))
+
+    def failing(root, doc, lang, shown):  # as a commit needing another WeasyPrint would
+        raise manifest.VerifyFailed("the rebuild from the recorded commit failed: "
+                                    "TypeError: boom", shown)
+    monkeypatch.setattr(manifest, "_rebuild", failing)
+    lines = []
+    with pytest.raises(manifest.VerifyFailed) as info:
+        manifest.verify(project, ["en"], ["brochure"], say=lines.append, warn=lines.append)
+    installed = environment.versions()["weasyprint"]
+    assert lines == [f"build/en/brochure.manifest.json: weasyprint 69.0 recorded, {installed} "
+                     "installed (no uv.lock)"]
+    assert str(info.value) == ("build/en/brochure.manifest.json: the rebuild from the recorded "
+                               "commit failed: TypeError: boom")
