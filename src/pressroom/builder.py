@@ -98,7 +98,7 @@ def up_to_date(pdf: Path, key: str) -> dict | None:
         return None
     if not layout_path(pdf).exists():  # the layout check and locate need it
         return None
-    if record.get("pdf_sha256") != sha256_file(pdf):
+    if record.get("pdf_sha256") != sha256_file_cached(pdf):
         return None  # the PDF was changed or replaced since
     return record
 
