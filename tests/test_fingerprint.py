@@ -329,6 +329,10 @@ def test_environment_differences_one_line_each_against_the_lock():
         "commit's src/ (30 files)",
         f"system font for 'serif': /usr/share/fonts/DejaVuSerif.ttf (sha256 {'b' * 12}…) "
         f"recorded, /usr/share/fonts/Other.ttf (sha256 {'d' * 12}…) here"]
+    # a hand-edited manifest: no traceback, what is there is compared
+    broken = {"versions": ["weasyprint"], "pressroom_source": "x", "system_fonts": {"serif": 1}}
+    assert manifest.environment_differences(broken, env_of(), lock)[-1].startswith(
+        "system font for 'serif': none (sha256 none) recorded, /usr/share/fonts/DejaVuSerif.ttf")
     # a manifest from before the environment was recorded: versions only
     old = {"versions": {"weasyprint": "70.0"}}
     assert manifest.environment_differences(old, env_of(), lock) == [

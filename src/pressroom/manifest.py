@@ -283,7 +283,7 @@ def verify(project: Project, langs: list[str], docs: list[str], say=print,
             want, got = recorded["pdf"]["sha256"], fresh["pdf"]["sha256"]
             if want != got:
                 here = environment.describe(project)  # what an older commit's code omits
-                fresh["versions"] = {**here["versions"], **(fresh.get("versions") or {})}
+                fresh["versions"] = {**here["versions"], **_table(fresh.get("versions"))}
                 fresh.setdefault("system_fonts", here["system_fonts"])
                 lines = _input_differences(recorded, fresh) + environment_differences(
                     recorded, fresh, lock,
@@ -333,9 +333,9 @@ def _short(digest) -> str:
 
 def _input_differences(recorded: dict, fresh: dict) -> list[str]:
     lines = []
-    old_inputs, new_inputs = recorded.get("inputs") or {}, fresh.get("inputs") or {}
+    old_inputs, new_inputs = _table(recorded.get("inputs")), _table(fresh.get("inputs"))
     for kind in sorted(set(old_inputs) | set(new_inputs)):
-        old, new = old_inputs.get(kind, {}), new_inputs.get(kind, {})
+        old, new = _table(old_inputs.get(kind)), _table(new_inputs.get(kind))
         for name in sorted(set(old) | set(new)):
             if old.get(name) != new.get(name):
                 what = ("not in the rebuild" if name not in new else
@@ -352,7 +352,7 @@ def environment_differences(recorded: dict, current: dict,
     ``current`` (another manifest, or :func:`environment.describe`): library
     versions (against ``uv.lock`` too), pressroom's code, system fonts."""
     lines = []
-    old_v, new_v = recorded.get("versions") or {}, current.get("versions") or {}
+    old_v, new_v = _table(recorded.get("versions")), _table(current.get("versions"))
     for name in dict.fromkeys([*old_v, *new_v]):
         old, new = old_v.get(name), new_v.get(name)
         locked = (lock or {}).get(name) if name not in environment.NOT_LOCKED else None
@@ -375,20 +375,26 @@ def environment_differences(recorded: dict, current: dict,
         elif old != new:
             lines.append(f"{name} {old or 'not'} recorded, {new} installed (uv.lock: {pinned}): "
                          "the PDF was built outside the locked environment")
-    old_src, new_src = recorded.get("pressroom_source"), current.get("pressroom_source")
+    old_src, new_src = _table(recorded.get("pressroom_source")), \
+        _table(current.get("pressroom_source"))
     if old_src and new_src and old_src.get("sha256") != new_src.get("sha256"):
         lines.append(f"pressroom's code: sha256 {_short(old_src.get('sha256'))} recorded "
                      f"({old_src.get('files')} files), {_short(new_src.get('sha256'))} in "
                      f"{source} ({new_src.get('files')} files)")
     old_f, new_f = recorded.get("system_fonts"), current.get("system_fonts")
-    if old_f is not None and new_f is not None:
+    if isinstance(old_f, dict) and isinstance(new_f, dict):
         for family in sorted(set(old_f) | set(new_f)):
-            a, b = old_f.get(family) or {}, new_f.get(family) or {}
+            a, b = _table(old_f.get(family)), _table(new_f.get(family))
             if a != b:
                 lines.append(f"system font for '{family}': {a.get('file', 'none')} (sha256 "
                              f"{_short(a.get('sha256'))}) recorded, {b.get('file', 'none')} "
                              f"(sha256 {_short(b.get('sha256'))}) here")
     return lines
+
+
+def _table(value) -> dict:
+    """A manifest's table, or {} when a hand-edited manifest holds something else."""
+    return value if isinstance(value, dict) else {}
 
 
 def _difference(recorded: dict, fresh: dict, commit: str, count: int) -> str:
