@@ -4,10 +4,12 @@
   its inputs: the content file, the translations of the strings it prints
   (content and layout strings, so one changed French string rebuilds only the
   French PDFs that print it), every file under ``layouts/`` (templates, CSS,
-  fonts), the output profile, the ``[tool.pressroom]`` options, and the
-  pressroom and WeasyPrint versions. A PDF whose fingerprint and bytes are
-  unchanged is not rebuilt. Each print PDF gets its manifest
-  (:mod:`pressroom.manifest`).
+  fonts), the images, the output profile's bytes (print), the profile and the
+  ``[tool.pressroom]`` options, and the environment (:mod:`pressroom.environment`:
+  pressroom's own code, the versions of the rendering libraries, CLDR, Pango,
+  HarfBuzz and fontconfig, the system fonts the layouts fall back to). A PDF
+  whose fingerprint and bytes are unchanged is not rebuilt. Each print PDF gets
+  its manifest (:mod:`pressroom.manifest`).
 - **Parallel.** The renders run in worker processes (``-j``, default: the number
   of cores), one process per PDF, so a long build's peak memory is that of one
   document (WeasyPrint keeps its memory until its process ends). Results are
@@ -21,16 +23,15 @@ import hashlib
 import json
 import multiprocessing
 import os
-from importlib.metadata import version
 from pathlib import Path
 
-from . import __version__, printmarks
+from . import environment, printmarks
 from .catalogs import Translations, load_translations
 from .config import PSEUDO_LANGUAGES, Project, load_project
 from .content import Document, load_document
 from .errors import PressroomError
 from .extract import load_documents
-from .fsutil import sha256_file
+from .fsutil import sha256_file, sha256_file_cached
 from .preflight import sidecar_path
 from .qa import layout_path
 from .pseudo import pseudo_translations
@@ -46,12 +47,15 @@ def translations_for(project: Project, lang: str) -> Translations:
 def layouts_digest(project: Project) -> str:
     digest = hashlib.sha256()
     for path in sorted(p for p in project.layouts_dir.rglob("*") if p.is_file()):
-        digest.update(project.rel(path).encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(project.rel(path).encode() + b"\0"
+                      + bytes.fromhex(sha256_file_cached(path)) + b"\0")
     return digest.hexdigest()
 
 
 def fingerprint(project: Project, doc: Document, tx: Translations, profile: str,
-                layouts: str) -> str:
+                layouts: str, env: str | None = None) -> str:
+    """``layouts``: :func:`layouts_digest`; ``env``: :func:`environment.fingerprint`
+    (both the same for every PDF of a build: computed once by the caller)."""
     digest = hashlib.sha256()
 
     def add(*parts) -> None:
@@ -59,16 +63,16 @@ def fingerprint(project: Project, doc: Document, tx: Translations, profile: str,
             digest.update(part if isinstance(part, bytes) else str(part).encode("utf-8"))
             digest.update(b"\0")
 
-    add(__version__, version("weasyprint"), profile, tx.lang, layouts)
+    add(env or environment.fingerprint(project), profile, tx.lang, layouts)
     add(json.dumps(project.options, sort_keys=True, default=str))
     add(project.content_path(doc.name).read_bytes())
     others = (set(project.languages) | set(PSEUDO_LANGUAGES)) - {tx.lang}
     for path in project.asset_files():
         variant = path.suffixes[-2][1:] if len(path.suffixes) > 1 else None
         if variant not in others:
-            add(project.rel(path), path.read_bytes())  # images, and this language's variants
+            add(project.rel(path), sha256_file_cached(path))  # images, this language's variants
     if profile == "print":
-        add(printmarks.cmyk_profile(project).read_bytes())
+        add(sha256_file_cached(printmarks.cmyk_profile(project)))
     if tx.lang in PSEUDO_LANGUAGES:
         add("pseudo", Path(__file__).with_name("pseudo.py").read_bytes())
         return digest.hexdigest()
@@ -94,7 +98,7 @@ def up_to_date(pdf: Path, key: str) -> dict | None:
         return None
     if not layout_path(pdf).exists():  # the layout check and locate need it
         return None
-    if record.get("pdf_sha256") != sha256_file(pdf):
+    if record.get("pdf_sha256") != sha256_file_cached(pdf):
         return None  # the PDF was changed or replaced since
     return record
 
@@ -145,11 +149,12 @@ def build(project: Project, langs: list[str], docs: list[str], profile: str = "p
         raise PressroomError(f"unknown profile '{profile}' (expected one of: {', '.join(PROFILES)})")
     documents = documents or load_documents(project, docs)
     translations = {lang: translations_for(project, lang) for lang in langs}
-    layouts = layouts_digest(project)
+    layouts, env = layouts_digest(project), environment.fingerprint(project)
     tasks = [(doc, lang) for lang in langs for doc in docs]
     keys, done = {}, {}
     for doc, lang in tasks:
-        keys[doc, lang] = fingerprint(project, documents[doc], translations[lang], profile, layouts)
+        keys[doc, lang] = fingerprint(project, documents[doc], translations[lang], profile,
+                                      layouts, env)
         pdf = project.pdf_path(lang, doc, profile)
         record = None if force else up_to_date(pdf, keys[doc, lang])
         if record is not None:

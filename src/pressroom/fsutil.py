@@ -40,3 +40,19 @@ def atomic_write_bytes(path: Path, data: bytes, *, only_if_changed: bool = True)
 
 def sha256_file(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+_HASHES: dict[str, tuple[tuple, str]] = {}  # path -> (size, times, inode), sha256
+
+
+def sha256_file_cached(path: Path) -> str:
+    """``sha256_file``, remembered for this process while the file's size, times and
+    inode stay the same: a file that several fingerprints and manifests read (fonts,
+    the output profile, pressroom's code, the PDFs) is hashed once."""
+    path = Path(path)
+    stat = path.stat()
+    state = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+    found = _HASHES.get(str(path))
+    if found is None or found[0] != state:
+        found = _HASHES[str(path)] = (state, sha256_file(path))
+    return found[1]

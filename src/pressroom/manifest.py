@@ -3,41 +3,43 @@
 A print build records what made each PDF: the git commit (and whether the
 inputs had uncommitted changes), the sha256 of the PDF and of every input
 (content file, images, catalogue, templates, stylesheets, fonts, output
-profile, configuration), the pressroom and WeasyPrint versions, the PDF variant
-and output intent, the page count and the translation figures. A printer or an
-auditor can tell exactly which sources a printed copy came from.
+profile, configuration), the environment (:mod:`pressroom.environment`: the
+versions of pressroom, Python, the rendering libraries, CLDR, Pango, HarfBuzz
+and fontconfig, the sha256 of pressroom's own code, the system fonts the
+layouts fall back to), the PDF variant and output intent, the page count and
+the translation figures. A printer or an auditor can tell exactly which sources
+a printed copy came from.
 
 ``verify`` checks the claim: it exports the recorded commit with ``git archive``
 into a temporary folder, builds the same document and language there with that
 commit's own ``tasks.py`` (and its ``src/`` when the project carries pressroom's
 code), and compares the sha256 of the new PDF with the manifest's. When they
-differ, it names the inputs whose hashes differ between the two manifests.
+differ, it names, one line each, the inputs and the parts of the environment
+that differ between the two manifests, and each library version that differs
+from the commit's ``uv.lock`` (with what to do: ``uv sync --locked``).
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import json
 import os
-import platform
 import re
 import subprocess
 import sys
 import tarfile
 import tempfile
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from . import __version__
+from . import environment
 from .config import PSEUDO_LANGUAGES, Project
 from .errors import PressroomError
 from .fsutil import atomic_write_bytes
-from .fsutil import sha256_file as _sha256
+from .fsutil import sha256_file_cached as _sha256
 
-SCHEMA = 1
+SCHEMA = 2  # 2: the environment (more versions, pressroom's code, system fonts)
 _KINDS = {".html": "templates", ".css": "stylesheets", ".ttf": "fonts", ".otf": "fonts",
           ".woff": "fonts", ".woff2": "fonts"}
 
@@ -88,40 +90,6 @@ def _inputs(project: Project, doc: str, lang: str,
     order = ("content", "images", "catalogues", "templates", "stylesheets", "fonts",
              "other layout files", "output profile")
     return {kind: groups[kind] for kind in order if groups.get(kind)}
-
-
-@functools.lru_cache(maxsize=1)
-def _versions() -> dict[str, str]:
-    out = {"pressroom": __version__, "python": platform.python_version()}
-    for name in ("weasyprint", "pydyf", "babel", "jinja2", "fonttools"):
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            pass
-    pango = _pango_version()  # the system's text shaper: another Pango can move a line break
-    if pango:
-        out["pango"] = pango
-    return out
-
-
-def _pango_version() -> str | None:
-    """Pango's version, read from the shared library WeasyPrint loads (with ctypes:
-    importing WeasyPrint would cost a no-op build half a second)."""
-    import ctypes
-    import ctypes.util
-
-    names = ["libpango-1.0.so.0", "libpango-1.0-0.dll", "libpango-1.0.dylib"]
-    for name in (*names, "find"):
-        if name == "find":  # slower (it may run ldconfig): only when the usual names fail
-            name = ctypes.util.find_library("pango-1.0")
-            if not name:
-                break
-        try:
-            number = ctypes.CDLL(name).pango_version()
-        except (OSError, AttributeError):
-            continue
-        return f"{number // 10000}.{number // 100 % 100}.{number % 100}"
-    return None
 
 
 def _icc_description(path: Path) -> str:
@@ -175,10 +143,12 @@ def _git_state(project: Project) -> tuple[str | None, list[str]]:
 
 
 def build_manifest(project: Project, doc: str, lang: str, pdf: Path, pages: int, *,
-                   shared: dict | None = None, git: tuple | None = None) -> dict:
+                   shared: dict | None = None, git: tuple | None = None,
+                   env: dict | None = None) -> dict:
     from .printmarks import cmyk_profile
 
     inputs = _inputs(project, doc, lang, shared or _shared_inputs(project))
+    env = env or environment.describe(project)
     commit, dirty = git or _git_state(project)
     profile = cmyk_profile(project)
     config = json.dumps(project.options, sort_keys=True, default=str).encode("utf-8")
@@ -191,7 +161,9 @@ def build_manifest(project: Project, doc: str, lang: str, pdf: Path, pages: int,
                 "output_intent": {"profile": _icc_description(profile),
                                   "sha256": _sha256(profile)}},
         "git": {"commit": commit, "uncommitted_changes": dirty},
-        "versions": _versions(),
+        "versions": env["versions"],
+        "pressroom_source": env["pressroom_source"],
+        "system_fonts": env["system_fonts"],
         "configuration_sha256": hashlib.sha256(config).hexdigest(),
         "inputs": inputs,
         "translation": _translation(project, doc, lang),
@@ -200,19 +172,22 @@ def build_manifest(project: Project, doc: str, lang: str, pdf: Path, pages: int,
 
 class ManifestWriter:
     """Writes the manifest of each print PDF as soon as it is built; what the PDFs
-    share (git state, layouts, images, output profile) is read once, on first use."""
+    share (git state, layouts, images, output profile, environment) is read once,
+    on first use."""
 
     def __init__(self, project: Project):
         self.project = project
         self._shared: dict | None = None
         self._git: tuple | None = None
+        self._env: dict | None = None
 
     def write(self, doc: str, lang: str, pdf: Path, pages: int) -> Path:
         if self._shared is None:
             self._shared, self._git = _shared_inputs(self.project), _git_state(self.project)
+            self._env = environment.describe(self.project)
         path = manifest_path(pdf)
         data = build_manifest(self.project, doc, lang, pdf, pages, shared=self._shared,
-                              git=self._git)
+                              git=self._git, env=self._env)
         atomic_write_bytes(path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode())
         return path
 
@@ -270,8 +245,14 @@ def _export(project: Project, commit: str, dest: Path) -> Path:
     return dest / prefix
 
 
-def verify(project: Project, langs: list[str], docs: list[str], say=print) -> list[Verified]:
-    """Rebuild each manifest's PDF from its commit; raise VerifyFailed on a difference."""
+def _warn(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def verify(project: Project, langs: list[str], docs: list[str], say=print,
+           warn=_warn) -> list[Verified]:
+    """Rebuild each manifest's PDF from its commit; raise VerifyFailed on a difference,
+    after calling ``warn`` with one line (``<manifest>: …``) per difference found."""
     out = []
     for lang in langs:
         for doc in docs:
@@ -288,15 +269,45 @@ def verify(project: Project, langs: list[str], docs: list[str], say=print) -> li
                     f"{', …' if len(dirty) > 5 else ''}): commit them and build again", shown)
             with tempfile.TemporaryDirectory(prefix="pressroom-verify-") as tmp:
                 root = _export(project, commit, Path(tmp))
-                rebuilt = _rebuild(root, doc, lang, shown)
+                lock = _lock(project, commit)
+                own_code = (root / "src" / "pressroom").is_dir()
+                try:
+                    rebuilt = _rebuild(root, doc, lang, shown)
+                except VerifyFailed:  # what differs here may be why
+                    current = dict(environment.describe(project))
+                    current.pop("pressroom_source")  # not the code the rebuild ran
+                    for line in environment_differences(recorded, current, lock):
+                        warn(f"{shown}: {line}")
+                    raise
                 fresh = json.loads(manifest_path(rebuilt).read_text(encoding="utf-8"))
             want, got = recorded["pdf"]["sha256"], fresh["pdf"]["sha256"]
             if want != got:
-                raise VerifyFailed(_difference(recorded, fresh, commit), shown)
+                here = environment.describe(project)  # what an older commit's code omits
+                fresh["versions"] = {**here["versions"], **_table(fresh.get("versions"))}
+                fresh.setdefault("system_fonts", here["system_fonts"])
+                lines = _input_differences(recorded, fresh) + environment_differences(
+                    recorded, fresh, lock,
+                    source="the commit's src/" if own_code else "the installed pressroom")
+                for line in lines:
+                    warn(f"{shown}: {line}")
+                raise VerifyFailed(_difference(recorded, fresh, commit, len(lines)), shown)
             say(f"{recorded['pdf']['path']}: verified; rebuilt from commit {commit[:12]}, "
                 f"same PDF (sha256 {got[:16]}…, {fresh['pdf']['pages']} pages)")
             out.append(Verified(doc, lang, commit, got))
     return out
+
+
+def _lock(project: Project, commit: str) -> dict[str, list[str]] | None:
+    """The package versions of the commit's ``uv.lock`` (beside the project, else at
+    the top of the repository); None when the commit has none or it is unreadable."""
+    for spec in (f"{commit}:./uv.lock", f"{commit}:uv.lock"):
+        text = _git(project.root, "show", spec)
+        if text is not None:
+            try:
+                return environment.locked_versions(text)
+            except ValueError:
+                return None
+    return None
 
 
 def _rebuild(root: Path, doc: str, lang: str, shown: str) -> Path:
@@ -316,18 +327,80 @@ def _rebuild(root: Path, doc: str, lang: str, shown: str) -> Path:
     return pdf
 
 
-def _difference(recorded: dict, fresh: dict, commit: str) -> str:
-    changed = []
-    for kind in sorted(set(recorded.get("inputs", {})) | set(fresh.get("inputs", {}))):
-        old, new = recorded["inputs"].get(kind, {}), fresh["inputs"].get(kind, {})
-        changed += [name for name in sorted(set(old) | set(new)) if old.get(name) != new.get(name)]
-    versions = [f"{name} {recorded['versions'].get(name)} → {fresh['versions'].get(name)}"
-                for name in sorted(set(recorded.get("versions", {})) | set(fresh["versions"]))
-                if recorded["versions"].get(name) != fresh["versions"].get(name)]
-    why = (f"inputs that differ: {', '.join(changed[:8])}" if changed else
-           f"versions that differ: {', '.join(versions)}" if versions else
-           "same inputs and versions in both manifests: the PDF or its manifest was changed "
-           "after the build, or the render is not reproducible here")
+def _short(digest) -> str:
+    return f"{digest[:12]}…" if isinstance(digest, str) else "none"
+
+
+def _input_differences(recorded: dict, fresh: dict) -> list[str]:
+    lines = []
+    old_inputs, new_inputs = _table(recorded.get("inputs")), _table(fresh.get("inputs"))
+    for kind in sorted(set(old_inputs) | set(new_inputs)):
+        old, new = _table(old_inputs.get(kind)), _table(new_inputs.get(kind))
+        for name in sorted(set(old) | set(new)):
+            if old.get(name) != new.get(name):
+                what = ("not in the rebuild" if name not in new else
+                        "not recorded" if name not in old else
+                        f"sha256 {_short(old[name])} recorded, {_short(new[name])} rebuilt")
+                lines.append(f"{kind}: {name}: {what}")
+    return lines
+
+
+def environment_differences(recorded: dict, current: dict,
+                            lock: dict[str, list[str]] | None,
+                            source: str = "the rebuild") -> list[str]:
+    """One line per difference between the environment a manifest recorded and
+    ``current`` (another manifest, or :func:`environment.describe`): library
+    versions (against ``uv.lock`` too), pressroom's code, system fonts."""
+    lines = []
+    old_v, new_v = _table(recorded.get("versions")), _table(current.get("versions"))
+    for name in dict.fromkeys([*old_v, *new_v]):
+        old, new = old_v.get(name), new_v.get(name)
+        locked = (lock or {}).get(name) if name not in environment.NOT_LOCKED else None
+        if name == "pressroom" or name in environment.NOT_LOCKED:
+            why = ("pressroom's own version" if name == "pressroom" else
+                   f"{environment.NOT_LOCKED[name]}, not pinned by uv.lock")
+            if old != new:
+                lines.append(f"{name} {old or 'not'} recorded, {new or 'none'} here ({why})")
+            continue
+        if not locked:
+            if old != new:
+                where = "no uv.lock" if lock is None else "not in uv.lock"
+                lines.append(f"{name} {old or 'not'} recorded, {new or 'not'} installed ({where})")
+            continue
+        pinned = " or ".join(locked)
+        if new not in locked:
+            state = (f"{name} {old} recorded and installed" if old == new else
+                     f"{name} {old or 'not'} recorded, {new or 'not'} installed")
+            lines.append(f"{state} (uv.lock: {pinned}): run `uv sync --locked`")
+        elif old != new:
+            lines.append(f"{name} {old or 'not'} recorded, {new} installed (uv.lock: {pinned}): "
+                         "the PDF was built outside the locked environment")
+    old_src, new_src = _table(recorded.get("pressroom_source")), \
+        _table(current.get("pressroom_source"))
+    if old_src and new_src and old_src.get("sha256") != new_src.get("sha256"):
+        lines.append(f"pressroom's code: sha256 {_short(old_src.get('sha256'))} recorded "
+                     f"({old_src.get('files')} files), {_short(new_src.get('sha256'))} in "
+                     f"{source} ({new_src.get('files')} files)")
+    old_f, new_f = recorded.get("system_fonts"), current.get("system_fonts")
+    if isinstance(old_f, dict) and isinstance(new_f, dict):
+        for family in sorted(set(old_f) | set(new_f)):
+            a, b = _table(old_f.get(family)), _table(new_f.get(family))
+            if a != b:
+                lines.append(f"system font for '{family}': {a.get('file', 'none')} (sha256 "
+                             f"{_short(a.get('sha256'))}) recorded, {b.get('file', 'none')} "
+                             f"(sha256 {_short(b.get('sha256'))}) here")
+    return lines
+
+
+def _table(value) -> dict:
+    """A manifest's table, or {} when a hand-edited manifest holds something else."""
+    return value if isinstance(value, dict) else {}
+
+
+def _difference(recorded: dict, fresh: dict, commit: str, count: int) -> str:
+    why = (f"{count} difference(s), listed above" if count else
+           "same inputs and environment in both manifests: the PDF or its manifest was "
+           "changed after the build, or the render is not reproducible here")
     return (f"NOT verified: rebuilt from commit {commit[:12]}, the PDF differs "
             f"(sha256 {recorded['pdf']['sha256'][:16]}… recorded, "
             f"{fresh['pdf']['sha256'][:16]}… rebuilt); {why}")
