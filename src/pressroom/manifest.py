@@ -202,8 +202,9 @@ class ManifestWriter:
     """Writes the manifest of each print PDF as soon as it is built; what the PDFs
     share (git state, layouts, images, output profile) is read once, on first use."""
 
-    def __init__(self, project: Project):
+    def __init__(self, project: Project, allow_incomplete: bool = False):
         self.project = project
+        self.allow_incomplete = allow_incomplete
         self._shared: dict | None = None
         self._git: tuple | None = None
 
@@ -213,6 +214,9 @@ class ManifestWriter:
         path = manifest_path(pdf)
         data = build_manifest(self.project, doc, lang, pdf, pages, shared=self._shared,
                               git=self._git)
+        from .gate import print_run  # --allow-incomplete, and the strings printed in English
+
+        data["print_run"] = print_run(self.project, doc, lang, self.allow_incomplete)
         atomic_write_bytes(path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode())
         return path
 
