@@ -93,6 +93,15 @@ def test_rejected_translations_are_taken_out_of_the_lookup(broken):
     assert "footnote [^crcc] is not in the English" in tx.rejected[None, CITE]
 
 
+def test_the_screenshot_index_says_a_rejected_translation_prints_in_english(broken):
+    from pressroom import screenshots
+    text = screenshots._texts(broken, "fr")
+    msgid = "Children are *rights holders*."
+    assert text(None, msgid) == (BROKEN[msgid], "check error")
+    assert text(None, "The law") == ("Le droit", "translated")
+    assert "printed in English" in screenshots.STATE_LABELS["check error"]
+
+
 # --------------------------------------------------------------------------- e2e
 @pytest.mark.e2e
 def test_allow_incomplete_prints_english_for_what_check_rejects(broken, invoke_in):

@@ -152,28 +152,29 @@ def _print_run_gate(project, langs, docs, profile, allow_incomplete):
             continue
         strict = profile == "print" and lang in released and not allow_incomplete
         failing = strict and verdict.refusals
-        shown = [b for b in verdict.blockers if not failing or b.docs & verdict.refused_docs]
-        for blocker in shown[:GATE_LISTED]:
-            print(blocker if failing else f"warning: {blocker}", file=sys.stderr, flush=True)
-        if len(shown) > GATE_LISTED:
-            print(f"… and {len(shown) - GATE_LISTED} more", file=sys.stderr, flush=True)
+        refusing = [b for b in verdict.blockers if failing and b.docs & verdict.refused_docs]
+        others = [b for b in verdict.blockers if b not in refusing]
+        listed = [str(b) for b in refusing] + [f"warning: {b}" for b in others]
+        for line in listed[:GATE_LISTED]:
+            print(line, file=sys.stderr, flush=True)
+        if len(listed) > GATE_LISTED:
+            print(f"… and {len(listed) - GATE_LISTED} more", file=sys.stderr, flush=True)
         if failing:
             refused |= {(doc, lang) for doc in verdict.refused_docs}
             reasons.append(f"{lang}: " + "; ".join(verdict.refusals))
-        passing = [b for b in verdict.blockers
+        printed = [b for b in verdict.blockers  # in a document that is built
                    if not failing or b.docs - verdict.refused_docs]
-        if not passing:
+        if not printed:
             continue
         why = ("--allow-incomplete" if allow_incomplete else
                f"{profile} profile" if profile != "print" else
                "not released for print" if lang not in released else
                "within each document's policy" if not failing else
                "within the policy of the documents built")
-        count = gate.count_strings(passing)
-        fate = ("are highlighted, fuzzy ones in orange and the others in English" if
-                profile == "proof" else "will print in English")
-        print(f"warning: {lang}: {count} string(s) incomplete or with errors {fate} ({why})",
-              file=sys.stderr, flush=True)
+        fate = ("print highlighted: the fuzzy ones in orange, the others in English in magenta"
+                if profile == "proof" else "will print in English")
+        print(f"warning: {lang}: {gate.count_strings(printed)} string(s) incomplete or with "
+              f"errors {fate} ({why})", file=sys.stderr, flush=True)
     return refused, reasons
 
 

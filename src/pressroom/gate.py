@@ -6,8 +6,11 @@ policy (:class:`Policy`, from ``[tool.pressroom.policy]`` and
 ``[tool.pressroom.policy.<doc>]``): how many of its strings may print in English
 because they are untranslated or fuzzy (default: none), its page limit, and
 whether layout problems (``check --layout``) refuse the run. A check error always
-refuses. ``--allow-incomplete`` builds anyway (those strings print in English);
-the screen and proof profiles only warn. Languages that are not yet released for
+refuses. Each document is judged on its own: a print run builds those within
+their policy and refuses the others by name. ``--allow-incomplete`` builds anyway
+(those strings print in English, and so does every translation ``check``
+rejects: see :func:`pressroom.check.without_rejected`); the screen and proof
+profiles only warn. :func:`print_run` is what the manifest records of a run. Languages that are not yet released for
 print (``release_languages`` in ``[tool.pressroom]``, default: every configured
 language) always only warn, so a language added with ``invoke init-lang`` builds
 in English until translated.
