@@ -10,10 +10,11 @@ refuses. Each document is judged on its own: a print run builds those within
 their policy and refuses the others by name. ``--allow-incomplete`` builds anyway
 (those strings print in English, and so does every translation ``check``
 rejects: see :func:`pressroom.check.without_rejected`); the screen and proof
-profiles only warn. :func:`print_run` is what the manifest records of a run. Languages that are not yet released for
-print (``release_languages`` in ``[tool.pressroom]``, default: every configured
+profiles only warn. Languages that are not yet released for print
+(``release_languages`` in ``[tool.pressroom]``, default: every configured
 language) always only warn, so a language added with ``invoke init-lang`` builds
-in English until translated.
+in English until translated. :func:`print_run` is what a print manifest records
+of the run.
 """
 
 from __future__ import annotations
