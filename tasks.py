@@ -37,15 +37,17 @@ def compile_(c, lang=None):
             "profile": "print (default: PDF/X-4 for the printer), screen, or proof "
                        "(review copy: English fallbacks and fuzzy strings in colour)",
             "preflight": "check the PDFs after building (default; --no-preflight to skip)",
-            "allow-incomplete": "print run with untranslated or fuzzy strings in English",
+            "allow-incomplete": "print run with untranslated or fuzzy strings, and translations "
+                                "that check rejects, in English",
             "jobs": "renders at once (default: the number of cores)",
             "force": "render even the PDFs whose inputs did not change"})
 def build(c, lang=None, doc=None, profile="print", preflight=True, allow_incomplete=False,
           jobs=None, force=False):
     """Render build/<lang>/<doc>.pdf for each language and document, then preflight them.
 
-    A print run refuses a catalogue with untranslated or fuzzy strings or check
-    errors unless --allow-incomplete; --lang qps builds a pseudo-translation."""
+    A print run refuses each document whose catalogue breaks its policy (untranslated
+    or fuzzy strings, check errors) unless --allow-incomplete, and builds the
+    others; --lang qps builds a pseudo-translation."""
     cli.build(lang=lang, doc=doc, profile=profile, preflight=preflight,
               allow_incomplete=allow_incomplete, jobs=int(jobs) if jobs else None, force=force)
 

@@ -71,9 +71,14 @@ def test_parallel_results_come_back_in_request_order(two_docs):
 
 
 def test_error_in_a_worker_keeps_its_file_and_line(two_docs):
-    po = two_docs.po_path("fr")
-    po.write_text(po.read_text().replace("sont détenus.[^global-study]", "sont détenus.[^etude]"))
+    # (a translation with a footnote id that is no note no longer stops a build: it
+    # prints in English, see test_fallbacks; a template mistake is found in the worker)
+    template = two_docs.layouts_dir / "brochure" / "document.html"
+    lines = template.read_text().splitlines(keepends=True)
+    body = next(i for i, line in enumerate(lines) if "{% block body %}" in line)
+    lines.insert(body + 1, "{% if %}\n")
+    template.write_text("".join(lines))
     with pytest.raises(PressroomError) as info:
         builder.build(two_docs, ["en", "fr"], ["brochure", "standards"], jobs=2)
-    assert info.value.path == "locales/fr/LC_MESSAGES/messages.po" and info.value.line
-    assert "footnote [^etude] is not a note" in str(info.value)
+    assert info.value.path == "layouts/brochure/document.html" and info.value.line == body + 2
+    assert "template syntax error" in str(info.value)

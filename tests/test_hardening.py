@@ -98,11 +98,18 @@ def test_html_in_a_translation_is_printed_as_text_and_flagged(proj, invoke_in):
     fill(proj.po_path("fr"), {"Detention harms them.": "La détention leur nuit. " + " ".join(INJECTIONS)})
     run = invoke_in(proj.root, "check", "--lang", "fr")
     assert run.returncode == 1 and "raw HTML '<script>' is not allowed" in run.stderr
-    # a print run is refused; a screen proof shows the characters, fetching nothing
+    # a print run is refused; a draft prints the English instead (check rejects it)
     assert invoke_in(proj.root, "build", "--lang", "fr").returncode == 1
     results = builder.build(proj, ["fr"], ["brochure"], profile="screen")
     squeeze = lambda t: "".join(t.split()).replace("\u2010", "").replace("-", "")  # noqa: E731
     text = squeeze(pdf_text(results[0].path))
+    assert "Detentionharmsthem." in text and "<script>" not in text
+    # rendered all the same, the characters print as text, fetching nothing
+    from pressroom import render
+    from pressroom.content import load_document
+    doc = load_document(proj.content_path("brochure"), "content/brochure.yaml")
+    result = render.build_one(proj, doc, "fr", catalogs.load_translations(proj, "fr"), "screen")
+    text = squeeze(pdf_text(result.path))
     for injection in INJECTIONS:  # line breaks and hyphenation aside, the characters print
         assert squeeze(injection) in text
 

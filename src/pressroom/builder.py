@@ -41,7 +41,9 @@ from .render import PROFILES, BuildResult, build_one
 def translations_for(project: Project, lang: str) -> Translations:
     if lang in PSEUDO_LANGUAGES:
         return pseudo_translations(lang)
-    return load_translations(project, lang)
+    from .check import without_rejected  # what `check` rejects prints in English
+
+    return without_rejected(project, load_translations(project, lang))
 
 
 def layouts_digest(project: Project) -> str:
@@ -112,13 +114,13 @@ def _stamp(result: BuildResult, key: str) -> None:
                        json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
-def _recorder(project: Project):
+def _recorder(project: Project, allow_incomplete: bool = False):
     """A function that writes a print PDF's manifest as soon as its result is in,
     on every build (even an up-to-date one: the commit may have moved while the
     inputs stayed the same), so that an interrupted build leaves none stale."""
     from .manifest import ManifestWriter
 
-    writer = ManifestWriter(project)
+    writer = ManifestWriter(project, allow_incomplete)
 
     def record(result: BuildResult) -> None:
         if result.profile == "print" and result.lang not in PSEUDO_LANGUAGES:
@@ -142,15 +144,16 @@ def _pool(jobs: int) -> futures.ProcessPoolExecutor:
 
 def build(project: Project, langs: list[str], docs: list[str], profile: str = "print",
           report=None, documents: dict[str, Document] | None = None, jobs: int | None = None,
-          force: bool = False) -> list[BuildResult]:
-    """Build every (document, language) whose inputs changed. Every input is read and
-    checked before the first render; results come back in request order."""
+          force: bool = False, skip=(), allow_incomplete: bool = False) -> list[BuildResult]:
+    """Build every (document, language) whose inputs changed, but the (document,
+    language) pairs in ``skip`` (refused by the print-run gate). Every input is read
+    and checked before the first render; results come back in request order."""
     if profile not in PROFILES:
         raise PressroomError(f"unknown profile '{profile}' (expected one of: {', '.join(PROFILES)})")
     documents = documents or load_documents(project, docs)
     translations = {lang: translations_for(project, lang) for lang in langs}
     layouts, env = layouts_digest(project), environment.fingerprint(project)
-    tasks = [(doc, lang) for lang in langs for doc in docs]
+    tasks = [(doc, lang) for lang in langs for doc in docs if (doc, lang) not in skip]
     keys, done = {}, {}
     for doc, lang in tasks:
         keys[doc, lang] = fingerprint(project, documents[doc], translations[lang], profile,
@@ -162,7 +165,7 @@ def build(project: Project, langs: list[str], docs: list[str], profile: str = "p
                                           0.0, written=False, skipped=True,
                                           warnings=list(record.get("warnings", [])))
     todo = [task for task in tasks if task not in done]
-    record = _recorder(project)
+    record = _recorder(project, allow_incomplete)
     jobs = max(1, jobs or os.cpu_count() or 1)
     results = []
     if len(todo) > 1 and jobs > 1:

@@ -251,6 +251,7 @@ class Translations:
     missing: set[tuple[str | None, str]] = field(default_factory=set)
     layout_keys: frozenset[tuple[str | None, str]] = frozenset()  # strings of the templates
     fuzzy_table: dict[tuple[str | None, str], str] = field(default_factory=dict)
+    rejected: dict[tuple[str | None, str], list[str]] = field(default_factory=dict)  # by check
 
     def gettext(self, msgid: str, context: str | None = None) -> str:
         return self.lookup(msgid, context)[0]

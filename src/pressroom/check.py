@@ -214,3 +214,50 @@ def check(project: Project, langs: list[str]) -> list[Finding]:
                     continue
                 findings.append(Finding(shown, line, level, text))
     return findings
+
+
+# --------------------------------------------------------------------------- fallbacks
+_REJECTED: dict[tuple, tuple] = {}  # (catalogue, lang) -> (its size and mtime, rejected)
+
+
+def rejected(project: Project, lang: str) -> dict[tuple[str | None, str], list[str]]:
+    """The translations of ``lang`` that ``check`` rejects (an error, not a warning),
+    by (msgctxt, msgid), with the reasons. Such a translation is never printed: the
+    English is, as for an untranslated string (the gate refuses a strict print run
+    that has any). Kept while the catalogue and the glossary are unchanged."""
+    if lang == project.source_language:
+        return {}
+    path = project.po_path(lang)
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return {}
+    pot = project.pot_path.stat() if project.pot_path.exists() else None
+    where = (str(path.resolve()), lang)
+    stamp = (stat.st_size, stat.st_mtime_ns, pot and (pot.st_size, pot.st_mtime_ns))
+    if _REJECTED.get(where, (None,))[0] != stamp:
+        found: dict[tuple[str | None, str], list[str]] = {}
+        from_template = template_flags(project)  # limits survive an editor that drops flags
+        for message in read_catalog_readonly(path, project.rel(path), lang):
+            if not message.id or isinstance(message.id, tuple) or message.fuzzy \
+                    or not message.string:
+                continue
+            errors = [text for level, text in check_message(
+                          message.id, message.string, qa_flags(message, from_template),
+                          lang, [])
+                      if level == ERROR]
+            if errors:
+                found[message.context, message.id] = errors
+        _REJECTED[where] = (stamp, found)
+    return _REJECTED[where][1]
+
+
+def without_rejected(project: Project, tx):
+    """``tx`` (a :class:`pressroom.catalogs.Translations`) with the translations that
+    ``check`` rejects taken out of its table, so that they print in English and
+    count as fallbacks; they are kept in ``tx.rejected`` with their reasons."""
+    for key, reasons in rejected(project, tx.lang).items():
+        if key in tx.table:
+            del tx.table[key]
+            tx.rejected[key] = reasons
+    return tx

@@ -6,11 +6,15 @@ policy (:class:`Policy`, from ``[tool.pressroom.policy]`` and
 ``[tool.pressroom.policy.<doc>]``): how many of its strings may print in English
 because they are untranslated or fuzzy (default: none), its page limit, and
 whether layout problems (``check --layout``) refuse the run. A check error always
-refuses. ``--allow-incomplete`` builds anyway (those strings print in English);
-the screen and proof profiles only warn. Languages that are not yet released for
-print (``release_languages`` in ``[tool.pressroom]``, default: every configured
+refuses. Each document is judged on its own: a print run builds those within
+their policy and refuses the others by name. ``--allow-incomplete`` builds anyway
+(those strings print in English, and so does every translation ``check``
+rejects: see :func:`pressroom.check.without_rejected`); the screen and proof
+profiles only warn. Languages that are not yet released for print
+(``release_languages`` in ``[tool.pressroom]``, default: every configured
 language) always only warn, so a language added with ``invoke init-lang`` builds
-in English until translated.
+in English until translated. :func:`print_run` is what a print manifest records
+of the run.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from dataclasses import dataclass, field
 
 from .catalogs import read_catalog_readonly
 from .check import ERROR, check_message, load_glossary, qa_flags, template_flags
-from .config import Project
+from .config import PSEUDO_LANGUAGES, Project
 from .errors import ConfigError, PressroomError
 
 UNTRANSLATED, FUZZY, CHECK_ERROR = "untranslated", "fuzzy", "error"
@@ -32,6 +36,7 @@ class Blocker:
     reason: str
     kind: str = CHECK_ERROR
     docs: frozenset[str] = frozenset()
+    key: tuple[str | None, str] | None = None  # (msgctxt, msgid); None: the whole catalogue
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.reason}"
@@ -94,7 +99,7 @@ def evaluate(project: Project, lang: str, docs: list[str]) -> Verdict:
     for doc in docs:
         rules = policy(project, doc)
         mine = [b for b in found if doc in b.docs]
-        counts = {kind: sum(1 for b in mine if b.kind == kind)
+        counts = {kind: count_strings(b for b in mine if b.kind == kind)
                   for kind in (UNTRANSLATED, FUZZY, CHECK_ERROR)}
         broken = []
         if counts[CHECK_ERROR]:
@@ -108,6 +113,12 @@ def evaluate(project: Project, lang: str, docs: list[str]) -> Verdict:
             verdict.refusals += broken
             verdict.refused_docs.add(doc)
     return verdict
+
+
+def count_strings(found) -> int:
+    """How many strings (distinct messages) ``found`` blockers are about: a string
+    with three check errors is one string."""
+    return len({(b.path, b.key if b.key is not None else b.line) for b in found})
 
 
 def _docs_of(message, docs: list[str], documents: tuple[str, ...]) -> frozenset[str]:
@@ -140,16 +151,18 @@ def blockers(project: Project, lang: str, docs: list[str]) -> list[Blocker]:
         if not used:
             continue
         line = message.lineno or 0
+        key = (message.context, message.id)
         preview = message.id if len(message.id) <= 50 else message.id[:47] + "…"
         if message.fuzzy:
-            found.append(Blocker(shown, line, f"fuzzy: \"{preview}\"", FUZZY, used))
+            found.append(Blocker(shown, line, f"fuzzy: \"{preview}\"", FUZZY, used, key))
         elif not message.string:
-            found.append(Blocker(shown, line, f"untranslated: \"{preview}\"", UNTRANSLATED, used))
+            found.append(Blocker(shown, line, f"untranslated: \"{preview}\"", UNTRANSLATED,
+                                 used, key))
         else:
             for level, text in check_message(message.id, message.string,
                                              qa_flags(message, from_template), lang, glossary):
                 if level == ERROR:
-                    found.append(Blocker(shown, line, text, CHECK_ERROR, used))
+                    found.append(Blocker(shown, line, text, CHECK_ERROR, used, key))
     return found
 
 
@@ -159,3 +172,57 @@ def release_languages(project: Project) -> set[str]:
 
 class GateRefused(PressroomError):
     pass
+
+
+# --------------------------------------------------------------------------- the record
+def _short(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def fallbacks(project: Project, doc: str, lang: str, profile: str = "print") -> list[dict]:
+    """The strings the last build of ``doc`` in ``lang`` printed in English instead of
+    a translation, from its layout data (the strings it printed) and the catalogue:
+    each with its context, its English (short form), its message key (as in the
+    layout data and screenshots), its catalogue line and why (untranslated, fuzzy,
+    check error: …, or not in the catalogue), in catalogue order."""
+    if lang == project.source_language or lang in PSEUDO_LANGUAGES:
+        return []
+    from .catalogs import load_translations
+    from .check import without_rejected
+    from .qa import load_layout
+
+    data = load_layout(project, lang, doc, profile) or {}
+    tx = without_rejected(project, load_translations(project, lang))
+    out = []
+    for key, (context, msgid) in (data.get("strings") or {}).items():
+        message = (context, msgid)
+        if tx.table.get(message):
+            continue
+        if message in tx.rejected:
+            why = "check error: " + "; ".join(tx.rejected[message])
+        elif message in tx.fuzzy:
+            why = FUZZY
+        elif message in tx.lines:
+            why = UNTRANSLATED
+        else:
+            why = "not in the catalogue (run `invoke extract update`)"
+        line = tx.lines.get(message)
+        out.append({"msgctxt": context, "msgid": _short(msgid), "key": key,
+                    "line": f"{tx.path}:{line}" if line else None, "why": why})
+    return sorted(out, key=lambda f: (f["line"] is None, int(f["line"].rsplit(":", 1)[1])
+                                      if f["line"] else 0, f["msgid"]))
+
+
+def print_run(project: Project, doc: str, lang: str, allow_incomplete: bool) -> dict:
+    """What a print manifest records of the run: built with ``--allow-incomplete`` or
+    not, whether what it printed is within the document's policy, and every string
+    that fell back to English."""
+    fell_back = fallbacks(project, doc, lang)
+    rules = policy(project, doc)
+    counts = {kind: sum(1 for f in fell_back if f["why"].startswith(kind) or
+                        (kind == UNTRANSLATED and f["why"].startswith("not in")))
+              for kind in (UNTRANSLATED, FUZZY, "check error")}
+    within = (not counts["check error"] and counts[UNTRANSLATED] <= rules.max_untranslated
+              and counts[FUZZY] <= rules.max_fuzzy)
+    return {"allow_incomplete": bool(allow_incomplete), "within_policy": within,
+            "fallbacks": fell_back}

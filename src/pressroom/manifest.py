@@ -175,8 +175,9 @@ class ManifestWriter:
     share (git state, layouts, images, output profile, environment) is read once,
     on first use."""
 
-    def __init__(self, project: Project):
+    def __init__(self, project: Project, allow_incomplete: bool = False):
         self.project = project
+        self.allow_incomplete = allow_incomplete
         self._shared: dict | None = None
         self._git: tuple | None = None
         self._env: dict | None = None
@@ -188,6 +189,9 @@ class ManifestWriter:
         path = manifest_path(pdf)
         data = build_manifest(self.project, doc, lang, pdf, pages, shared=self._shared,
                               git=self._git, env=self._env)
+        from .gate import print_run  # --allow-incomplete, and the strings printed in English
+
+        data["print_run"] = print_run(self.project, doc, lang, self.allow_incomplete)
         atomic_write_bytes(path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode())
         return path
 

@@ -320,30 +320,83 @@ def _inspect(project: Project, path: Path, shown: str, doc: str,
 
 
 def preflight(project: Project, langs: list[str], docs: list[str],
-              profile: str = "print") -> tuple[list[Problem], dict[tuple[str, str], int]]:
+              profile: str = "print", skip=(),
+              notes: list[str] | None = None) -> tuple[list[Problem], dict[tuple[str, str], int]]:
+    """The problems of the PDFs of ``langs`` × ``docs`` (but the (doc, lang) pairs in
+    ``skip``), and their page counts. A print document's page counts are compared
+    across languages, from the PDFs built from the current inputs only: one built
+    from older inputs is left out of the comparison, with a line in ``notes``."""
     problems: list[Problem] = []
     pages: dict[tuple[str, str], int] = {}
     for lang in langs:
+        if all((doc, lang) in skip for doc in docs):
+            continue
         problems += glyph_problems(project, lang, docs)
         for doc in docs:
+            if (doc, lang) in skip:
+                continue
             found, count = check_pdf(project, doc, lang, profile)
             problems += found
             if count:
                 pages[(doc, lang)] = count
     limit = int(project.options.get("max_page_difference", 0))
+    current = _CurrentInputs(project, profile)
     for doc in docs if profile == "print" else []:  # printed editions are imposed alike
-        counts = {lang: pages.get((doc, lang)) for lang in project.languages}
+        known = {}
         for lang in project.languages:  # built earlier in other languages: compare too
             path = project.pdf_path(lang, doc, profile)
-            if counts[lang] is None and path.exists():
-                counts[lang] = _page_count(path)
-        known = {lang: n for lang, n in counts.items() if n}
+            count = pages.get((doc, lang)) or (_page_count(path) if path.exists() else 0)
+            if not count:
+                continue
+            stale = current.why_not(doc, lang)
+            if stale:
+                if notes is not None:
+                    notes.append(f"{project.rel(path)} ({count} pages) left out of the "
+                                 f"page-count comparison: {stale} (run `invoke build "
+                                 f"--lang {lang} --doc {doc}`)")
+                continue
+            known[lang] = count
         if known and max(known.values()) - min(known.values()) > limit:
             listed = ", ".join(f"{lang} {n}" for lang, n in known.items())
             problems.append(Problem(f"build/*/{doc}.pdf", None,
                                     f"page counts differ across languages ({listed}); "
                                     f"max_page_difference is {limit}"))
     return problems, pages
+
+
+class _CurrentInputs:
+    """Whether a built PDF comes from the current inputs: its build record holds
+    the fingerprint of the inputs it was built from (pressroom.builder), which must
+    be that of the inputs as they are now."""
+
+    def __init__(self, project: Project, profile: str):
+        self.project, self.profile = project, profile
+        self._layouts: str | None = None
+        self._documents: dict = {}
+        self._translations: dict = {}
+
+    def why_not(self, doc: str, lang: str) -> str | None:
+        from . import builder
+        from .content import load_document
+
+        pdf = self.project.pdf_path(lang, doc, self.profile)
+        if not builder.read_record(pdf).get("key"):
+            return "it has no build record"
+        try:
+            if self._layouts is None:
+                self._layouts = builder.layouts_digest(self.project)
+            if doc not in self._documents:
+                path = self.project.content_path(doc)
+                self._documents[doc] = load_document(path, self.project.rel(path))
+            if lang not in self._translations:
+                self._translations[lang] = builder.translations_for(self.project, lang)
+            key = builder.fingerprint(self.project, self._documents[doc],
+                                      self._translations[lang], self.profile, self._layouts)
+        except PressroomError as exc:
+            return f"its inputs cannot be read ({exc})"
+        if builder.read_record(pdf).get("key") != key:
+            return "built from older inputs"
+        return None  # (a PDF changed by hand since is compared: it is what would print)
 
 
 def _page_count(path: Path) -> int:

@@ -91,11 +91,23 @@ class Localizer:
         if not text.translatable:  # a number or a symbol: not a message, printed as written
             return Markup(markup.to_html(text.value, None, self.fix))
         translated, state, key = self.lookup(text.value, text.context)
+        numbered = dict(self.note_numbers)
         try:
             body = markup.to_html(translated, self.footnote if footnotes else None, self.fix)
         except MarkupError as exc:
-            path, line = self._where(text, translated)
-            raise PressroomError(exc.message, path, line) from None
+            if translated == text.value:  # the English itself: a mistake in the content
+                path, line = self._where(text, translated)
+                raise PressroomError(exc.message, path, line) from None
+            # a translation that cannot be printed (a footnote id that is not a note,
+            # say, in a fuzzy translation of a proof): the English, as a fallback
+            self.note_numbers = numbered  # notes numbered by the failed attempt are not printed
+            self.tx.rejected.setdefault((text.context, text.value), [exc.message])
+            self.tx.fallbacks.add((text.context, text.value))
+            translated, state = text.value, "fallback"
+            try:
+                body = markup.to_html(translated, self.footnote if footnotes else None, self.fix)
+            except MarkupError as again:
+                raise PressroomError(again.message, self.shown, text.line) from None
         return Markup(layout.span(key, state) + body + "</span>")
 
     def plain(self, text: Text | None) -> str:

@@ -215,9 +215,14 @@ def _texts(project: Project, lang: str):
 
         return lambda context, msgid: (pseudo(msgid), "pseudo")
     tx = load_translations(project, lang)
+    from .check import rejected
+
+    refused = rejected(project, lang)  # printed in English: shown, to be fixed
 
     def text(context, msgid):
         key = (context, msgid)
+        if tx.table.get(key) and key in refused:
+            return tx.table[key], "check error"
         if tx.table.get(key):
             return tx.table[key], "translated"
         if key in tx.fuzzy:
@@ -295,6 +300,7 @@ STATE_LABELS = {
     "fuzzy": "fuzzy: printed in English until reviewed",
     "untranslated": "untranslated: printed in English",
     "not in the catalogue": "not in the catalogue: printed in English (run `invoke update`)",
+    "check error": "check error: printed in English until fixed (run `invoke check`)",
 }
 
 CSS = """
@@ -316,7 +322,8 @@ h1 { font-size: 1.4em; margin: .3em 0; }
 .ctx { font-family: ui-monospace, monospace; background: #eef; padding: 0 .3em; }
 .state { display: inline-block; font-size: .8em; padding: 0 .5em; border-radius: 1em;
          background: #dfd; color: #252; }
-.state.fuzzy, .state.untranslated, .state.not-in-the-catalogue { background: #fdd;
+.state.fuzzy, .state.untranslated, .state.not-in-the-catalogue, .state.check-error {
+         background: #fdd;
          color: #822; }
 .meta { font-family: ui-monospace, monospace; font-size: .85em; color: #444; }
 .key { color: #999; font-size: .8em; font-family: ui-monospace, monospace; }
