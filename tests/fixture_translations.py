@@ -31,7 +31,6 @@ FR = {
     "Instrument": "Instrument",
     "Year": "Année",
     "Convention on the Rights of the Child": "Convention relative aux droits de l’enfant",
-    "1989": "1989",
     "UN *Global Study on Children Deprived of Liberty*, A/74/136, 2019.":
         "ONU, *Étude mondiale sur les enfants privés de liberté*, A/74/136, 2019.",
     "Mares, *Health and Human Rights Journal*.": "Mares, *Health and Human Rights Journal*.",
