@@ -41,7 +41,8 @@ class PoCatalog(Catalog):
     ``fields``: the header fields in file order; ``header_lines``: the header's
     comment lines (without ``#``); ``header_fuzzy``: the header's fuzzy flag.
     Each message may carry ``previous_context`` (``#| msgctxt``); its
-    ``lineno`` is the line of its ``msgstr`` (what a translator edits).
+    ``lineno`` is the line of its ``msgstr`` (what a translator edits), and a
+    plural entry's ``form_lines`` those of its ``msgstr[0]``, ``msgstr[1]``…
     """
 
     def __init__(self, *args, fields: list[tuple[str, str]] | None = None,
@@ -52,6 +53,7 @@ class PoCatalog(Catalog):
         self.fields: list[tuple[str, str]] = list(fields or [])
         self.header_lines: list[str] = list(header_lines or [])
         self.header_fuzzy = header_fuzzy
+        self.plural_forms_line: int | None = None  # where the file has it, if read
         self._sync_plurals()
 
     def field(self, name: str) -> str | None:
@@ -163,6 +165,18 @@ def _msgstr_lines(text_lines: list[str], unit_start: int) -> int:
     return unit_start
 
 
+def _form_lines(text_lines: list[str], first: int) -> list[int]:
+    """The lines of a plural entry's ``msgstr[0]``, ``msgstr[1]``… from its first."""
+    found = []
+    for index in range(first - 1, len(text_lines)):
+        stripped = text_lines[index].lstrip("#~ ")
+        if stripped.startswith("msgstr["):
+            found.append(index + 1)
+        elif not stripped.startswith('"'):
+            break
+    return found
+
+
 def parse(data: bytes, shown: str, locale: str | None = None) -> PoCatalog:
     """A strictly checked PO file as a :class:`PoCatalog`."""
     store = check_syntax(data, shown)
@@ -194,6 +208,8 @@ def parse(data: bytes, shown: str, locale: str | None = None) -> PoCatalog:
                             header_fuzzy=header_fuzzy)
     except (ValueError, TypeError) as exc:
         raise CatalogError(f"cannot read catalogue: {exc}", shown) from None
+    catalog.plural_forms_line = next((number for number, line in enumerate(text_lines, 1)
+                                      if line.startswith('"Plural-Forms:')), None)
     for unit in units:
         ids = _strings(unit.source)
         strings = _strings(unit.target)
@@ -213,6 +229,8 @@ def parse(data: bytes, shown: str, locale: str | None = None) -> PoCatalog:
                           context=context)
         message.flags = set(_flags(unit.typecomments))  # Babel guesses python-format: undo
         message.previous_context = unit.getpreviouscontext() if unit.prev_msgctxt else None
+        if plural:  # a finding about msgstr[3] names the line of msgstr[3]
+            message.form_lines = _form_lines(text_lines, message.lineno)
         key = catalog._key_for(msgid, context)
         if unit.isobsolete():
             catalog.obsolete[key] = message
