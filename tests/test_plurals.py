@@ -12,7 +12,8 @@ import unicodedata
 import pytest
 from pypdf import PdfReader
 
-from pressroom import builder, catalogs, check, extract, gate, plurals, pofile, stats
+from pressroom import (builder, catalogs, check, extract, gate, layout, locate, plurals, pofile,
+                       qa, screenshots, stats)
 from pressroom.catalogs import load_translations
 from pressroom.config import load_project
 from pressroom.content import load_document
@@ -169,6 +170,14 @@ def test_a_form_with_a_placeholder_the_english_lacks_stops_the_render_at_its_lin
                                  "placeholder %(cuenta)s is not in the English")
 
 
+def test_screenshots_list_every_form_of_a_plural(plural_project):
+    text = screenshots._texts(plural_project, "ar")
+    assert text(None, SINGULAR) == (
+        "\n".join(f"msgstr[{i}]: {form}" for i, form in enumerate(FORMS["ar"])), "translated")
+    set_plural(plural_project, "zh", ("",))
+    assert screenshots._texts(plural_project, "zh")(None, SINGULAR) == (None, "untranslated")
+
+
 # --------------------------------------------------------------------------- stats
 def _layouts_row(project, lang):
     return next(r for r in stats.compute(project, [lang]) if r.part == "layouts")
@@ -186,11 +195,22 @@ def test_stats_count_a_plural_translated_only_when_every_form_is(plural_project)
     assert _layouts_row(plural_project, "ar").untranslated == after.untranslated
 
 
-def test_update_reports_partly_empty_plurals_as_untranslated(plural_project):
+def test_forms_missing_from_the_file_are_untranslated_and_update_restores_them(plural_project):
     counts = {r.lang: r.untranslated for r in catalogs.update(plural_project, ["zh", "ar"])}
-    set_plural(plural_project, "ar", FORMS["ar"][:3])  # msgstr[3..5] missing from the file
+    path = plural_project.po_path("ar")
+    text = path.read_text(encoding="utf-8")
+    kept = [line for line in text.splitlines(keepends=True)
+            if not line.startswith(("msgstr[3]", "msgstr[4]", "msgstr[5]"))]
+    path.write_text("".join(kept), encoding="utf-8")  # an editor that knew 3 forms
+    row = _layouts_row(plural_project, "ar")
+    assert (row.translated, row.untranslated) == (0, 5)  # the layouts' 4 strings and the plural
+    assert [b.kind for b in gate.blockers(plural_project, "ar", ["brochure"])
+            if b.reason.endswith(f'"{SINGULAR}"')] == [gate.UNTRANSLATED]
+    assert any("untranslated: msgstr[3], msgstr[4], msgstr[5] empty" in f
+               for f in findings(plural_project, "ar"))
     after = {r.lang: r.untranslated for r in catalogs.update(plural_project, ["zh", "ar"])}
     assert after == {"zh": counts["zh"], "ar": counts["ar"] + 1}
+    assert path.read_text(encoding="utf-8").count('msgstr[5] ""') == 1  # padded back
 
 
 # --------------------------------------------------------------------------- check
@@ -234,12 +254,6 @@ def test_check_lists_empty_forms_as_untranslated(plural_project):
     line = form_line(plural_project, "ar", 1)
     assert (f"locales/ar/LC_MESSAGES/messages.po:{line}: warning: untranslated: msgstr[1], "
             "msgstr[4], msgstr[5] empty") in findings(plural_project, "ar")
-
-
-def test_check_singular_messages_unchanged_by_plural_support():
-    assert check.check_message("%(count)s page", "%(count)s page", set(), "fr", []) == [
-        ("warning", "translation identical to the English (add the flag ignore-same if that "
-                    "is right)")]
 
 
 # --------------------------------------------------------------------------- gate
@@ -294,6 +308,15 @@ def test_arabic_pdf_prints_msgstr_2_for_two_and_rebuilds_when_a_form_changes(plu
         FORMS["ar"][0], FORMS["ar"][1], FORMS["ar"][2],  # n = 2 prints msgstr[2]
         "3 صفحات", "11 صفحةً", "100 صفحة"]
     assert "pages" not in text
+    # Where it is printed: check --layout's lines and locate's comments find the entry.
+    key = layout.message_key(None, SINGULAR)
+    line = form_line(plural_project, "ar", 0)
+    assert qa.message_lines(plural_project, "ar", ["brochure"])[key] == (
+        "locales/ar/LC_MESSAGES/messages.po", line)
+    locate.locate(plural_project, ["ar"])
+    po = plural_project.po_path("ar").read_text(encoding="utf-8")
+    entry = po[: po.index(f'msgid "{SINGULAR}"')].rsplit("\n\n", 1)[1]
+    assert re.search(r"^#\. brochure\.pdf p\. \d+", entry, re.M), entry
     forms = list(FORMS["ar"])
     forms[2] = "صفحتان اثنتان"
     set_plural(plural_project, "ar", forms)
@@ -301,3 +324,20 @@ def test_arabic_pdf_prints_msgstr_2_for_two_and_rebuilds_when_a_form_changes(plu
     assert not again.skipped  # a changed msgstr[n] changes the build's fingerprint
     [same] = builder.build(plural_project, ["ar"], ["brochure"], jobs=1)
     assert same.skipped
+
+
+def test_the_tasks_report_plural_problems_as_one_line_each(plural_project, invoke_in):
+    forms = list(FORMS["ar"])
+    forms[3] = "صفحات"
+    set_plural(plural_project, "ar", forms)
+    set_plural(plural_project, "es", ("%(count)s página", ""))
+    run = invoke_in(plural_project.root, "check", "--lang", "ar")
+    assert run.returncode == 1 and "Traceback" not in run.stderr + run.stdout
+    assert (f"locales/ar/LC_MESSAGES/messages.po:{form_line(plural_project, 'ar', 3)}: "
+            "msgstr[3]: placeholder %(count)s of the English is missing\n") == run.stderr
+    run = invoke_in(plural_project.root, "build", "--lang", "es")
+    assert run.returncode == 1 and "Traceback" not in run.stderr + run.stdout
+    assert (f"locales/es/LC_MESSAGES/messages.po:{form_line(plural_project, 'es', 1)}: "
+            f'untranslated: msgstr[1] empty: "{SINGULAR}"') in run.stderr
+    assert "print run refused" in run.stderr
+    assert not plural_project.pdf_path("es", "brochure").exists()

@@ -170,7 +170,7 @@ def entry_findings(message, flags: set[str], lang: str, glossary: list[Term],
     English it stands for (``msgid`` for the form of n = 1, else ``msgid_plural``),
     at its own line. Its placeholders (``%(count)s``) must be the English's: none
     the English lacks, and every one unless the form stands for a single number
-    (``msgfmt --check``'s rule: "une page", Arabic's dual "صفحتان")."""
+    ("una página", Arabic's dual "صفحتان"; see :func:`plurals.single_value_forms`)."""
     line = message.lineno or 0
     if not isinstance(message.id, tuple):
         return [(line, level, text) for level, text in

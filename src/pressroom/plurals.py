@@ -123,8 +123,10 @@ def placeholders(text: str) -> tuple[list[str], bool]:
 
 def single_value_forms(value: str, upto: int = 1000) -> set[int]:
     """The forms of a Plural-Forms value that stand for a single number (Arabic's
-    n == 0, 1 and 2; the n == 1 of most languages): as in ``msgfmt --check``,
-    these may leave the number out ("une page", "صفحتان")."""
+    n == 0, 1 and 2; English's and Spanish's n == 1): these may leave the number
+    out ("una página", "صفحتان"). Stricter than ``msgfmt --check``, which lets a
+    form used for up to five numbers leave it out: French msgstr[0] serves 0 as
+    well as 1, and "une page" would be printed for 0."""
     count, form = rule(value)
     used: dict[int, int] = {}
     for n in range(upto):
