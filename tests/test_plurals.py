@@ -14,12 +14,12 @@ from pypdf import PdfReader
 
 from pressroom import (builder, catalogs, check, extract, gate, layout, locate, plurals, pofile,
                        qa, screenshots, stats)
-from pressroom.catalogs import load_translations
+from pressroom.catalogs import Translations, load_translations
 from pressroom.config import load_project
 from pressroom.content import load_document
 from pressroom.errors import PressroomError
 from pressroom.pseudo import pseudo_translations
-from pressroom.render import Localizer, render_html
+from pressroom.render import Localizer, make_environment, render_html
 
 from conftest import make_project
 from fixture_translations import FR, fill
@@ -123,6 +123,22 @@ def test_each_language_prints_the_form_its_rule_picks(plural_project):
                   3: "3 صفحات", 11: "11 صفحةً", 100: "100 صفحة"}
 
 
+def test_ngettext_and_npgettext_calls_in_a_template(plural_project):
+    """``ngettext``/``npgettext`` written as calls, with Jinja's ``%(num)d``."""
+    notes = ("%(num)d note", "%(num)d notes")
+    tx = Translations("ar", {}, lines={(None, notes[0]): 7, ("map", notes[0]): 9},
+                      plural_table={(None, notes[0]): tuple(f"[{i}] %(num)d" for i in range(6)),
+                                    ("map", notes[0]): ("%(num)d ملاحظات",) * 6},
+                      plural_forms=plurals.PLURAL_FORMS["ar"])
+    doc = load_document(plural_project.content_path("brochure"), "content/brochure.yaml")
+    env = make_environment(plural_project, Localizer(doc, "content/brochure.yaml", tx))
+    template = env.from_string('{% for n in counts %}{{ ngettext("%(num)d note", '
+                               '"%(num)d notes", n) }};{% endfor %}'
+                               '{{ npgettext("map", "%(num)d note", "%(num)d notes", 4) }}')
+    shown = layout.strip_markers(template.render(counts=COUNTS)).split(";")
+    assert shown == ["[0] 0", "[1] 1", "[2] 2", "[3] 3", "[4] 11", "[5] 100", "4 ملاحظات"]
+
+
 def test_english_and_untranslated_plurals_follow_englishs_rule(plural_project):
     english = {n: f"{n} page" if n == 1 else f"{n} pages" for n in COUNTS}
     assert printed(plural_project, "en")[0] == english
@@ -164,9 +180,8 @@ def test_a_form_with_a_placeholder_the_english_lacks_stops_the_render_at_its_lin
     set_plural(plural_project, "es", ("%(count)s página", "%(cuenta)s páginas"))
     with pytest.raises(PressroomError) as caught:
         printed(plural_project, "es")
-    line = plural_project.po_path("es").read_text(encoding="utf-8").splitlines()
-    first = next(n for n, text in enumerate(line, 1) if text.startswith("msgstr[0]"))
-    assert str(caught.value) == (f"locales/es/LC_MESSAGES/messages.po:{first}: msgstr[1]: "
+    line = form_line(plural_project, "es", 1)
+    assert str(caught.value) == (f"locales/es/LC_MESSAGES/messages.po:{line}: msgstr[1]: "
                                  "placeholder %(cuenta)s is not in the English")
 
 

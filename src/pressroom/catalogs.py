@@ -285,6 +285,7 @@ class Translations:
     fuzzy_plural_table: dict[tuple[str | None, str], tuple[str, ...]] = \
         field(default_factory=dict)
     plural_forms: str = plurals.PLURAL_FORMS["en"]  # the catalogue's Plural-Forms
+    form_lines: dict[tuple[str | None, str], list[int]] = field(default_factory=dict)
     source_language: str = "en"
 
     def gettext(self, msgid: str, context: str | None = None) -> str:
@@ -330,8 +331,10 @@ class Translations:
         extra = [p for p in plurals.placeholders(text)[0] if p not in english]
         if extra or plurals.placeholders(text)[1]:
             what = (f"placeholder {extra[0]} is not in the English" if extra
-                    else "a lone % (write %% for a percent sign)")
-            raise CatalogError(f"msgstr[{index}]: {what}", self.path, self.lines.get(key))
+                    else "a lone '%' (write %% for a percent sign)")
+            lines = self.form_lines.get(key, [])
+            raise CatalogError(f"msgstr[{index}]: {what}", self.path,
+                               lines[index] if index < len(lines) else self.lines.get(key))
         return text, state
 
 
@@ -347,7 +350,7 @@ def load_translations(project: Project, lang: str) -> Translations:
     rule = plural_forms(catalog, shown)
     count = nplurals(catalog, shown)
     table, fuzzy, lines, layout, fuzzy_table = {}, set(), {}, set(), {}
-    plural_table, fuzzy_plural_table = {}, {}
+    plural_table, fuzzy_plural_table, form_lines = {}, {}, {}
     for message in catalog:
         if not message.id:
             continue
@@ -357,6 +360,7 @@ def load_translations(project: Project, lang: str) -> Translations:
         if any(name.startswith("layouts/") for name, _ in message.locations):
             layout.add(key)
         if plural:
+            form_lines[key] = list(getattr(message, "form_lines", []))
             complete = not untranslated(message, count)
             if message.fuzzy:
                 fuzzy.add(key)
@@ -372,5 +376,5 @@ def load_translations(project: Project, lang: str) -> Translations:
     return Translations(lang, table, fuzzy, lines, shown, layout_keys=frozenset(layout),
                         fuzzy_table=fuzzy_table, plural_table=plural_table,
                         fuzzy_plural_table=fuzzy_plural_table,
-                        plural_forms=rule,
+                        plural_forms=rule, form_lines=form_lines,
                         source_language=project.source_language)
