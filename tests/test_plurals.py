@@ -171,8 +171,8 @@ def test_the_translators_plural_forms_are_used(plural_project):
 
 def test_pseudo_locale_keeps_placeholders_and_picks_englishs_form(plural_project):
     shown = printed(plural_project, "qps", pseudo_translations("qps"))[0]
-    assert shown[1].startswith("[!1 ") and "pá" in shown[1] and "pááges" not in shown[1]
-    assert shown[2].startswith("[!2 ") and "páágés" in shown[2]
+    assert shown[1].startswith("[!1 páágé") and "páágés" not in shown[1]  # "1 page"
+    assert shown[2].startswith("[!2 páágés") and shown[0].startswith("[!0 páágés")
 
 
 def test_a_form_with_a_placeholder_the_english_lacks_stops_the_render_at_its_line(
@@ -257,6 +257,14 @@ def test_check_placeholders_and_percent_signs_of_every_form(plural_project):
     assert out == [f"{path}:{line}: msgstr[1]: placeholder %(n)s is not in the English",
                    f"{path}:{line}: msgstr[1]: placeholder %(count)s of the English is missing",
                    f"{path}:{line}: msgstr[1]: a lone '%' (write %% for a percent sign)"]
+    set_plural(plural_project, "es", ("{{ count }} página", "%(count)s páginas"))
+    assert f"{path}:{form_line(plural_project, 'es', 0)}: msgstr[0]: placeholder " \
+           "{{ count }} is not in the English" in findings(plural_project, "es")
+    # Chinese's one form stands for every number: it must keep it.
+    set_plural(plural_project, "zh", ("页",))
+    assert f"locales/zh/LC_MESSAGES/messages.po:{form_line(plural_project, 'zh', 0)}: " \
+           "msgstr[0]: placeholder %(count)s of the English is missing" in \
+           findings(plural_project, "zh")
     # French msgstr[0] stands for 0 and 1: it must keep the number, unlike Arabic's n == 1.
     set_plural(plural_project, "fr", ("une page", "%(count)s pages"))
     assert f"locales/fr/LC_MESSAGES/messages.po:{form_line(plural_project, 'fr', 0)}: " \

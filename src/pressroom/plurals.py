@@ -121,7 +121,8 @@ def placeholders(text: str) -> tuple[list[str], bool]:
     return found, "%" in _PLACEHOLDER.sub("", text)
 
 
-def single_value_forms(value: str, upto: int = 1000) -> set[int]:
+@lru_cache(maxsize=64)
+def single_value_forms(value: str, upto: int = 1000) -> frozenset[int]:
     """The forms of a Plural-Forms value that stand for a single number (Arabic's
     n == 0, 1 and 2; English's and Spanish's n == 1): these may leave the number
     out ("una página", "صفحتان"). Stricter than ``msgfmt --check``, which lets a
@@ -131,7 +132,7 @@ def single_value_forms(value: str, upto: int = 1000) -> set[int]:
     used: dict[int, int] = {}
     for n in range(upto):
         used[form(n)] = used.get(form(n), 0) + 1
-    return {index for index in range(count) if used.get(index, 0) == 1}
+    return frozenset(index for index in range(count) if used.get(index, 0) == 1)
 
 
 def source_text(singular: str, plural: str, n: int, lang: str = "en") -> str:
