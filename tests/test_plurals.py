@@ -312,11 +312,26 @@ def test_a_malformed_plural_forms_header_is_one_line_at_its_line(plural_project)
     line = next(n for n, t in enumerate(text.splitlines(), 1) if t.startswith('"Plural-Forms'))
     for run in (lambda: load_translations(plural_project, "zh"),
                 lambda: check.check(plural_project, ["zh"]),
-                lambda: stats.compute(plural_project, ["zh"])):
+                lambda: stats.compute(plural_project, ["zh"]),
+                lambda: catalogs.update(plural_project, ["ar", "zh"])):
         with pytest.raises(PressroomError) as caught:
             run()
         assert str(caught.value).startswith(f"locales/zh/LC_MESSAGES/messages.po:{line}: "
                                             "malformed Plural-Forms")
+    assert path.read_text(encoding="utf-8") == text  # update wrote nothing
+
+
+def test_a_malformed_plural_forms_header_without_plural_entries_is_left_alone(project):
+    """Only plural entries need the header: a catalogue without any goes through update
+    unchanged, header as the translator wrote it."""
+    extract.extract(project)
+    catalogs.update(project, ["en", "es", "fr"])
+    path = project.po_path("fr")
+    text = path.read_text(encoding="utf-8").replace(plurals.PLURAL_FORMS["fr"], "nplurals=two;")
+    path.write_text(text, encoding="utf-8")
+    [result] = catalogs.update(project, ["fr"])
+    assert not result.changed and path.read_text(encoding="utf-8") == text
+    assert load_translations(project, "fr").plural_table == {}
 
 
 # --------------------------------------------------------------------------- PDF

@@ -356,8 +356,9 @@ def _message_lines(message: Message, nplurals: int, obsolete: bool = False) -> l
         lines.extend(format_string("msgid_plural", message.id[1], prefix))
         strings = list(message.string) if isinstance(message.string, (list, tuple)) \
             else [message.string or ""]
-        strings = (strings + [""] * nplurals)[: max(nplurals, 1)]
-        for index, text in enumerate(strings):
+        if nplurals:
+            strings = (strings + [""] * nplurals)[:nplurals]
+        for index, text in enumerate(strings or [""]):
             lines.extend(format_string(f"msgstr[{index}]", text or "", prefix))
     else:
         lines.extend(format_string("msgid", message.id, prefix))
@@ -385,7 +386,10 @@ def dumps(catalog: PoCatalog, include_previous: bool = True) -> bytes:
     out.append('msgstr ""')
     for key, value in catalog.fields:
         out.extend(f'"{line}"' for line in _wrap_segment(f"{key}: {value}\n", WIDTH - 2))
-    nplurals = catalog.plural_rule[0] if catalog.field("Plural-Forms") else 2
+    try:
+        nplurals = catalog.plural_rule[0] if catalog.field("Plural-Forms") else 2
+    except ValueError:  # a malformed header, written back as it is; so are the msgstr[n]
+        nplurals = 0  # (catalogs.plural_forms refuses it where plural entries need it)
     for message in catalog:
         if not message.id:
             continue
