@@ -81,6 +81,9 @@ def fingerprint(project: Project, doc: Document, tx: Translations, profile: str,
     keys = {(t.context, t.value) for t in doc.texts()} | set(tx.layout_keys)
     for key in sorted(keys, key=lambda k: (k[0] or "", k[1])):
         add(key[0] or "", key[1], tx.table.get(key, "\0fallback"))
+        if key in tx.plural_table or key in tx.fuzzy_plural_table:  # msgstr[n], and the rule
+            add(tx.plural_forms, *tx.plural_table.get(key, ()),
+                *(tx.fuzzy_plural_table.get(key, ()) if profile == "proof" else ()))
         if profile == "proof":  # proofs print fuzzy translations too
             add(tx.fuzzy_table.get(key, ""))
     return digest.hexdigest()

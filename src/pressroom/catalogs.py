@@ -212,16 +212,16 @@ def update(project: Project, langs: list[str]) -> list[UpdateResult]:
         previous = locate.previous_locations(catalog)  # the merge drops extracted comments
         merge(template, catalog)
         locate.apply(project, catalog, locate.located(project, lang), previous)
-        pending.append((lang, path, created, catalog))
+        pending.append((lang, path, created, catalog, nplurals(catalog, shown)))
     results = []
-    for lang, path, created, catalog in pending:
+    for lang, path, created, catalog, count in pending:
         data = pofile.dumps(catalog)
         changed = atomic_write_bytes(path, data)
         messages = [m for m in catalog if m.id]
         results.append(UpdateResult(
             lang, path, changed, created,
             fuzzy=sum(1 for m in messages if m.fuzzy),
-            untranslated=sum(1 for m in messages if not m.string),
+            untranslated=sum(1 for m in messages if untranslated(m, count)),
             obsolete=len(catalog.obsolete)))
     return results
 
@@ -238,6 +238,42 @@ def compile_catalogs(project: Project, langs: list[str]) -> list[tuple[str, Path
     return out
 
 
+def forms(message, nplurals: int) -> tuple[str, ...]:
+    """A plural entry's ``msgstr[0..nplurals-1]`` ("" for a missing one)."""
+    strings = message.string if isinstance(message.string, (list, tuple)) \
+        else (message.string or "",)
+    return tuple((list(strings) + [""] * nplurals)[:nplurals])
+
+
+def untranslated(message, nplurals: int) -> bool:
+    """No translation; for a plural entry, any ``msgstr[n]`` empty or missing."""
+    if isinstance(message.id, tuple):
+        return not all(forms(message, nplurals))
+    return not message.string
+
+
+def plural_forms(catalog, shown: str) -> str:
+    """The catalogue's Plural-Forms (English's if it has none), checked only when it
+    has plural entries: CatalogError at the header line if it cannot be read."""
+    value = catalog.field("Plural-Forms") or plurals.PLURAL_FORMS["en"]
+    if any(isinstance(m.id, tuple) for m in catalog):
+        try:
+            plurals.rule(value)
+        except ValueError as exc:
+            raise CatalogError(f"{exc}; correct the Plural-Forms line of the header (see "
+                               "src/pressroom/plurals.py for your language's)", shown,
+                               getattr(catalog, "plural_forms_line", None)) from None
+    return value
+
+
+def nplurals(catalog, shown: str) -> int:
+    """How many ``msgstr[n]`` a plural entry of the catalogue needs (see plural_forms)."""
+    try:
+        return plurals.parse(plural_forms(catalog, shown))[0]
+    except ValueError:  # malformed, and no plural entry needs it
+        return 1
+
+
 @dataclass
 class Translations:
     """Lookup of translated strings for one language, with the fallbacks it made."""
@@ -252,6 +288,13 @@ class Translations:
     layout_keys: frozenset[tuple[str | None, str]] = frozenset()  # strings of the templates
     fuzzy_table: dict[tuple[str | None, str], str] = field(default_factory=dict)
     rejected: dict[tuple[str | None, str], list[str]] = field(default_factory=dict)  # by check
+    # Plural entries, keyed by (msgctxt, msgid): msgstr[0..n-1], complete ones only.
+    plural_table: dict[tuple[str | None, str], tuple[str, ...]] = field(default_factory=dict)
+    fuzzy_plural_table: dict[tuple[str | None, str], tuple[str, ...]] = \
+        field(default_factory=dict)
+    plural_forms: str = plurals.PLURAL_FORMS["en"]  # the catalogue's Plural-Forms
+    form_lines: dict[tuple[str | None, str], list[int]] = field(default_factory=dict)
+    source_language: str = "en"
 
     def gettext(self, msgid: str, context: str | None = None) -> str:
         return self.lookup(msgid, context)[0]
@@ -274,6 +317,36 @@ class Translations:
             return self.fuzzy_table[key], "fuzzy"
         return msgid, "fallback"
 
+    def nlookup(self, singular: str, plural: str, n: int, context: str | None = None,
+                use_fuzzy: bool = False) -> tuple[str, str]:
+        """``lookup`` for a plural entry: ``msgstr[i]`` with i from the catalogue's
+        Plural-Forms; untranslated (any form empty) or fuzzy, the English by the
+        source language's rule. A form with a placeholder the English lacks is a
+        CatalogError at its line (formatting it would fail)."""
+        key = (context, singular)
+        found = self.plural_table.get(key)
+        state = "translated"
+        if not found:
+            if key in self.lines:
+                self.fallbacks.add(key)
+            else:
+                self.missing.add(key)
+            found = self.fuzzy_plural_table.get(key) if use_fuzzy else None
+            state = "fuzzy"
+        if not found:
+            return plurals.source_text(singular, plural, n, self.source_language), "fallback"
+        index = plurals.rule(self.plural_forms)[1](n)
+        text = found[index]
+        english = set(plurals.placeholders(singular)[0] + plurals.placeholders(plural)[0])
+        extra = [p for p in plurals.placeholders(text)[0] if p not in english]
+        if extra or plurals.placeholders(text)[1]:
+            what = (f"placeholder {extra[0]} is not in the English" if extra
+                    else "a lone '%' (write %% for a percent sign)")
+            lines = self.form_lines.get(key, [])
+            raise CatalogError(f"msgstr[{index}]: {what}", self.path,
+                               lines[index] if index < len(lines) else self.lines.get(key))
+        return text, state
+
 
 def load_translations(project: Project, lang: str) -> Translations:
     """The lookup for ``lang``; an absent catalogue means every string stays English."""
@@ -281,22 +354,37 @@ def load_translations(project: Project, lang: str) -> Translations:
     shown = project.rel(path)
     if not path.exists():
         if lang == project.source_language:
-            return Translations(lang, {}, path=shown)
+            return Translations(lang, {}, path=shown, source_language=lang)
         raise CatalogError("catalogue not found (run `invoke extract update`)", shown)
     catalog = read_catalog_readonly(path, shown, lang)
+    rule = plural_forms(catalog, shown)
+    count = nplurals(catalog, shown)
     table, fuzzy, lines, layout, fuzzy_table = {}, set(), {}, set(), {}
+    plural_table, fuzzy_plural_table, form_lines = {}, {}, {}
     for message in catalog:
-        if not message.id or isinstance(message.id, tuple):
+        if not message.id:
             continue
-        key = (message.context, message.id)
+        plural = isinstance(message.id, tuple)
+        key = (message.context, message.id[0] if plural else message.id)
         lines[key] = message.lineno or 0
         if any(name.startswith("layouts/") for name, _ in message.locations):
             layout.add(key)
-        if message.fuzzy:
+        if plural:
+            form_lines[key] = list(getattr(message, "form_lines", []))
+            complete = not untranslated(message, count)
+            if message.fuzzy:
+                fuzzy.add(key)
+            if complete:
+                (fuzzy_plural_table if message.fuzzy else plural_table)[key] = \
+                    forms(message, count)
+        elif message.fuzzy:
             fuzzy.add(key)
             if message.string:
                 fuzzy_table[key] = message.string
         elif message.string:
             table[key] = message.string
     return Translations(lang, table, fuzzy, lines, shown, layout_keys=frozenset(layout),
-                        fuzzy_table=fuzzy_table)
+                        fuzzy_table=fuzzy_table, plural_table=plural_table,
+                        fuzzy_plural_table=fuzzy_plural_table,
+                        plural_forms=rule, form_lines=form_lines,
+                        source_language=project.source_language)

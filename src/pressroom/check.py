@@ -19,8 +19,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import markup
-from .catalogs import read_catalog_readonly
+from . import markup, plurals
+from .catalogs import forms, nplurals, plural_forms, read_catalog_readonly, untranslated
 from .config import Project
 from .errors import PressroomError
 
@@ -162,6 +162,61 @@ def check_message(msgid: str, msgstr: str, flags: set[str], lang: str,
     return out
 
 
+def entry_findings(message, flags: set[str], lang: str, glossary: list[Term],
+                   plural_forms: str) -> list[tuple[int, str, str]]:
+    """(line, level, message) for a translated entry, singular or plural.
+
+    Each ``msgstr[i]`` of a plural entry is checked as a translation of the
+    English it stands for (``msgid`` for the form of n = 1, else ``msgid_plural``),
+    at its own line. Its placeholders (``%(count)s``) must be the English's: none
+    the English lacks, and every one unless the form stands for a single number
+    ("una página", Arabic's dual "صفحتان"; see :func:`plurals.single_value_forms`)."""
+    line = message.lineno or 0
+    if not isinstance(message.id, tuple):
+        return [(line, level, text) for level, text in
+                check_message(message.id, message.string, flags, lang, glossary)]
+    count, form = plurals.rule(plural_forms)
+    single = plurals.single_value_forms(plural_forms)
+    singular, plural = message.id
+    english = set(plurals.placeholders(singular)[0] + plurals.placeholders(plural)[0])
+    lines = getattr(message, "form_lines", [])
+    out, glossary_seen = [], set()
+    for index, text in enumerate(forms(message, count)):
+        found: list[tuple[str, str]] = []
+        names, lone = plurals.placeholders(text)
+        found += [(ERROR, f"placeholder {name} is not in the English")
+                  for name in sorted(set(names) - english)]
+        if index not in single:
+            found += [(ERROR, f"placeholder {name} of the English is missing")
+                      for name in sorted(english - set(names))]
+        if lone:
+            found.append((ERROR, "a lone '%' (write %% for a percent sign)"))
+        found += check_message(singular if form(1) == index else plural, text, flags, lang,
+                               glossary)
+        at = lines[index] if index < len(lines) else line
+        for level, what in found:
+            if what.startswith("glossary"):  # one term, one warning for the entry
+                if what not in glossary_seen:
+                    glossary_seen.add(what)
+                    out.append((line, level, what))
+            else:
+                out.append((at, level, f"msgstr[{index}]: {what}"))
+    return out
+
+
+def untranslated_reason(message, count: int) -> tuple[int, str]:
+    """(line, "untranslated…") of an untranslated entry: a plural entry with some
+    forms filled names the empty ``msgstr[n]``, at the line of the first."""
+    line = message.lineno or 0
+    strings = forms(message, count) if isinstance(message.id, tuple) else ("",)
+    empty = [i for i, text in enumerate(strings) if not text] if any(strings) else []
+    if not empty:
+        return line, "untranslated"
+    lines = getattr(message, "form_lines", [])
+    return (lines[empty[0]] if empty[0] < len(lines) else line,
+            f"untranslated: {', '.join(f'msgstr[{i}]' for i in empty)} empty")
+
+
 def template_flags(project: Project) -> dict[tuple[str | None, str], set[str]] | None:
     """The QA flags of each message (``max-length:N``, …) as the template has them,
     or None when there is no template. Checks use these, not the flags in a
@@ -198,21 +253,24 @@ def check(project: Project, langs: list[str]) -> list[Finding]:
         path = project.po_path(lang)
         shown = project.rel(path)
         catalog = read_catalog_readonly(path, shown, lang)
+        rule, count = plural_forms(catalog, shown), nplurals(catalog, shown)
         for message in catalog:
-            if not message.id or isinstance(message.id, tuple):
+            if not message.id:
                 continue
             line = message.lineno or 0
             if message.fuzzy:
                 findings.append(Finding(shown, line, WARNING, fuzzy_reason(message)))
-            if not message.string:
+            if untranslated(message, count):
                 if lang != project.source_language:
-                    findings.append(Finding(shown, line, WARNING, "untranslated"))
+                    at, reason = untranslated_reason(message, count)
+                    findings.append(Finding(shown, at, WARNING, reason))
                 continue
-            for level, text in check_message(message.id, message.string,
-                                             qa_flags(message, from_template), lang, glossary):
-                if lang == project.source_language and text.startswith(("glossary", "translation identical")):
+            for at, level, text in entry_findings(message, qa_flags(message, from_template),
+                                                  lang, glossary, rule):
+                if lang == project.source_language and (text.startswith("glossary") or
+                                                        "translation identical" in text):
                     continue
-                findings.append(Finding(shown, line, level, text))
+                findings.append(Finding(shown, at, level, text))
     return findings
 
 

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .catalogs import read_catalog_readonly
-from .check import ERROR, check_message, load_glossary, qa_flags, template_flags
+from .catalogs import nplurals, plural_forms, read_catalog_readonly, untranslated
+from .check import (ERROR, entry_findings, load_glossary, qa_flags, template_flags,
+                    untranslated_reason)
 from .config import PSEUDO_LANGUAGES, Project
 from .errors import ConfigError, PressroomError
 
@@ -145,24 +146,27 @@ def blockers(project: Project, lang: str, docs: list[str]) -> list[Blocker]:
     glossary = load_glossary(project.locales_dir / "glossary.csv")
     from_template = template_flags(project)
     found = []
-    for message in read_catalog_readonly(path, shown, lang):
-        used = _docs_of(message, docs, project.documents) if message.id and not isinstance(message.id, tuple) \
-            else frozenset()
+    catalog = read_catalog_readonly(path, shown, lang)
+    rule, count = plural_forms(catalog, shown), nplurals(catalog, shown)
+    for message in catalog:
+        used = _docs_of(message, docs, project.documents) if message.id else frozenset()
         if not used:
             continue
         line = message.lineno or 0
-        key = (message.context, message.id)
-        preview = message.id if len(message.id) <= 50 else message.id[:47] + "…"
+        msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+        key = (message.context, msgid)
+        preview = msgid if len(msgid) <= 50 else msgid[:47] + "…"
         if message.fuzzy:
             found.append(Blocker(shown, line, f"fuzzy: \"{preview}\"", FUZZY, used, key))
-        elif not message.string:
-            found.append(Blocker(shown, line, f"untranslated: \"{preview}\"", UNTRANSLATED,
-                                 used, key))
+        elif untranslated(message, count):
+            at, reason = untranslated_reason(message, count)
+            found.append(Blocker(shown, at, f"{reason}: \"{preview}\"", UNTRANSLATED, used,
+                                 key))
         else:
-            for level, text in check_message(message.id, message.string,
-                                             qa_flags(message, from_template), lang, glossary):
+            for at, level, text in entry_findings(message, qa_flags(message, from_template),
+                                                  lang, glossary, rule):
                 if level == ERROR:
-                    found.append(Blocker(shown, line, text, CHECK_ERROR, used, key))
+                    found.append(Blocker(shown, at, text, CHECK_ERROR, used, key))
     return found
 
 

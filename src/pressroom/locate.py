@@ -50,7 +50,7 @@ def located(project: Project, lang: str) -> dict[str, dict[str, str]]:
 def previous_locations(catalog) -> dict[Key, list[str]]:
     """The location comments a catalogue has now (read before a merge drops them)."""
     return {(m.context, m.id): [c for c in m.auto_comments if is_location(c)]
-            for m in catalog if m.id and not isinstance(m.id, tuple)}
+            for m in catalog if m.id}
 
 
 def apply(project: Project, catalog, found: dict[str, dict[str, str]],
@@ -59,13 +59,14 @@ def apply(project: Project, catalog, found: dict[str, dict[str, str]],
     covers, the earlier ones (``previous``, else the message's own) for the rest."""
     order = {doc: i for i, doc in enumerate(project.documents)}
     for message in catalog:
-        if not message.id or isinstance(message.id, tuple):
+        if not message.id:
             continue
         old = (previous or {}).get((message.context, message.id))
         if old is None:
             old = [c for c in message.auto_comments if is_location(c)]
         kept = [c for c in old if _LOCATION.match(c).group("doc") not in found]
-        key = message_key(message.context, message.id)
+        key = message_key(message.context, message.id[0] if isinstance(message.id, tuple)
+                          else message.id)  # a plural entry: the key of its msgid
         fresh = [comments[key] for comments in found.values() if key in comments]
         places = sorted(dict.fromkeys(kept + fresh),
                         key=lambda c: order.get(_LOCATION.match(c).group("doc"), len(order)))

@@ -106,3 +106,36 @@ def rule(value: str) -> tuple[int, Callable[[int], int]]:
         return index if 0 <= index < count else count - 1
 
     return count, form
+
+
+# --------------------------------------------------------------------------- entries
+#: A placeholder of a template string: ``%(name)s`` (what Jinja's ``{% trans %}``
+#: makes of ``{{ name }}``), ``%%`` (a percent sign), or a ``{{ … }}`` left as is.
+_PLACEHOLDER = re.compile(r"%(?:\((\w+)\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|%)|\{\{.*?\}\}")
+
+
+def placeholders(text: str) -> tuple[list[str], bool]:
+    """(the placeholders of ``text`` in order, without ``%%``; whether it holds a
+    lone ``%`` that is no placeholder, which Jinja's formatting would refuse)."""
+    found = [m.group(0) for m in _PLACEHOLDER.finditer(text) if m.group(0) != "%%"]
+    return found, "%" in _PLACEHOLDER.sub("", text)
+
+
+@lru_cache(maxsize=64)
+def single_value_forms(value: str, upto: int = 1000) -> frozenset[int]:
+    """The forms of a Plural-Forms value that stand for a single number (Arabic's
+    n == 0, 1 and 2; English's and Spanish's n == 1): these may leave the number
+    out ("una página", "صفحتان"). Stricter than ``msgfmt --check``, which lets a
+    form used for up to five numbers leave it out: French msgstr[0] serves 0 as
+    well as 1, and "une page" would be printed for 0."""
+    count, form = rule(value)
+    used: dict[int, int] = {}
+    for n in range(upto):
+        used[form(n)] = used.get(form(n), 0) + 1
+    return frozenset(index for index in range(count) if used.get(index, 0) == 1)
+
+
+def source_text(singular: str, plural: str, n: int, lang: str = "en") -> str:
+    """The untranslated text for ``n``, by the source language's own rule (English:
+    the plural unless n == 1); msgid is its form 0, msgid_plural every other."""
+    return singular if rule(plural_forms(lang)[0])[1](n) == 0 else plural

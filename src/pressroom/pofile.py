@@ -41,7 +41,8 @@ class PoCatalog(Catalog):
     ``fields``: the header fields in file order; ``header_lines``: the header's
     comment lines (without ``#``); ``header_fuzzy``: the header's fuzzy flag.
     Each message may carry ``previous_context`` (``#| msgctxt``); its
-    ``lineno`` is the line of its ``msgstr`` (what a translator edits).
+    ``lineno`` is the line of its ``msgstr`` (what a translator edits), and a
+    plural entry's ``form_lines`` those of its ``msgstr[0]``, ``msgstr[1]``…
     """
 
     def __init__(self, *args, fields: list[tuple[str, str]] | None = None,
@@ -52,6 +53,7 @@ class PoCatalog(Catalog):
         self.fields: list[tuple[str, str]] = list(fields or [])
         self.header_lines: list[str] = list(header_lines or [])
         self.header_fuzzy = header_fuzzy
+        self.plural_forms_line: int | None = None  # where the file has it, if read
         self._sync_plurals()
 
     def _get_mime_headers(self) -> list[tuple[str, str]]:
@@ -170,6 +172,18 @@ def _msgstr_lines(text_lines: list[str], unit_start: int) -> int:
     return unit_start
 
 
+def _form_lines(text_lines: list[str], first: int) -> list[int]:
+    """The lines of a plural entry's ``msgstr[0]``, ``msgstr[1]``… from its first."""
+    found = []
+    for index in range(first - 1, len(text_lines)):
+        stripped = text_lines[index].lstrip("#~ ")
+        if stripped.startswith("msgstr["):
+            found.append(index + 1)
+        elif not stripped.startswith('"'):
+            break
+    return found
+
+
 def parse(data: bytes, shown: str, locale: str | None = None) -> PoCatalog:
     """A strictly checked PO file as a :class:`PoCatalog`."""
     store = check_syntax(data, shown)
@@ -201,6 +215,8 @@ def parse(data: bytes, shown: str, locale: str | None = None) -> PoCatalog:
                             header_fuzzy=header_fuzzy)
     except (ValueError, TypeError) as exc:
         raise CatalogError(f"cannot read catalogue: {exc}", shown) from None
+    catalog.plural_forms_line = next((number for number, line in enumerate(text_lines, 1)
+                                      if line.startswith('"Plural-Forms:')), None)
     for unit in units:
         ids = _strings(unit.source)
         strings = _strings(unit.target)
@@ -220,6 +236,8 @@ def parse(data: bytes, shown: str, locale: str | None = None) -> PoCatalog:
                           context=context)
         message.flags = set(_flags(unit.typecomments))  # Babel guesses python-format: undo
         message.previous_context = unit.getpreviouscontext() if unit.prev_msgctxt else None
+        if plural:  # a finding about msgstr[3] names the line of msgstr[3]
+            message.form_lines = _form_lines(text_lines, message.lineno)
         key = catalog._key_for(msgid, context)
         if unit.isobsolete():
             catalog.obsolete[key] = message
@@ -347,10 +365,11 @@ def _message_lines(message: Message, nplurals: int, obsolete: bool = False) -> l
             else [message.string or ""]
         # padded to the file's number of forms, never cut: a form beyond it (a file
         # whose Plural-Forms changed) stays for the translator to see, and msgfmt to flag
-        strings = strings + [""] * (max(nplurals, 1) - len(strings))
-        while len(strings) > max(nplurals, 1) and not strings[-1]:
-            strings.pop()
-        for index, text in enumerate(strings):
+        if nplurals:
+            strings = strings + [""] * (nplurals - len(strings))
+            while len(strings) > nplurals and not strings[-1]:
+                strings.pop()
+        for index, text in enumerate(strings or [""]):
             lines.extend(format_string(f"msgstr[{index}]", text or "", prefix))
     else:
         lines.extend(format_string("msgid", message.id, prefix))
@@ -378,7 +397,10 @@ def dumps(catalog: PoCatalog, include_previous: bool = True) -> bytes:
     out.append('msgstr ""')
     for key, value in catalog.fields:
         out.extend(f'"{line}"' for line in _wrap_segment(f"{key}: {value}\n", WIDTH - 2))
-    nplurals = catalog.plural_rule[0] if catalog.field("Plural-Forms") else 2
+    try:
+        nplurals = catalog.plural_rule[0] if catalog.field("Plural-Forms") else 2
+    except ValueError:  # a malformed header, written back as it is; so are the msgstr[n]
+        nplurals = 0  # (catalogs.plural_forms refuses it where plural entries need it)
     for message in catalog:
         if not message.id:
             continue

@@ -11,12 +11,14 @@ from __future__ import annotations
 import math
 import re
 
+from . import plurals
 from .catalogs import Translations
 from .config import PSEUDO_LANGUAGES  # noqa: F401  (re-exported)
 EXPANSION = 0.35
 _ACCENTS = str.maketrans("aceinouyAEIOUCNY", "áçéîñöûýÅÉÎÖÛÇÑÝ")
-# Protected pieces: footnote refs, link targets, emphasis markers, link brackets.
-_PROTECTED = re.compile(r"(\[\^[^\]]+\]|\]\([^)]*\)|\*+|\[|\\.)")
+# Protected pieces: footnote refs, link targets, emphasis markers, link brackets,
+# and the placeholders of template strings (%(count)s, %%).
+_PROTECTED = re.compile(r"(\[\^[^\]]+\]|\]\([^)]*\)|\*+|\[|\\.|%\(\w+\)\w|%%)")
 _VOWEL = re.compile(r"([aeiouAEIOU])")
 
 
@@ -42,6 +44,11 @@ class PseudoTranslations(Translations):
     def lookup(self, msgid: str, context: str | None = None,
                use_fuzzy: bool = False) -> tuple[str, str]:
         return pseudo(msgid), "translated"
+
+    def nlookup(self, singular: str, plural: str, n: int, context: str | None = None,
+                use_fuzzy: bool = False) -> tuple[str, str]:
+        """Plural entries: the English form for ``n`` (English's rule), pseudo-translated."""
+        return pseudo(plurals.source_text(singular, plural, n)), "translated"
 
 
 def pseudo_translations(lang: str) -> PseudoTranslations:

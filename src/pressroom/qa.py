@@ -58,14 +58,16 @@ def message_lines(project: Project, lang: str, docs: list[str],
         path = project.po_path(lang)
         shown = project.rel(path)
         for message in read_catalog_readonly(path, shown, lang):
-            if message.id and not isinstance(message.id, tuple):
-                out[message_key(message.context, message.id)] = (shown, message.lineno or 0)
+            if message.id:  # a plural entry is printed under the key of its msgid
+                msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+                out[message_key(message.context, msgid)] = (shown, message.lineno or 0)
         return out
     if project.pot_path.exists():  # template strings: their line in the layouts
         for message in read_catalog_readonly(project.pot_path, project.rel(project.pot_path)):
-            if message.id and not isinstance(message.id, tuple) and message.locations:
+            if message.id and message.locations:
                 name, line = message.locations[0]
-                out[message_key(message.context, message.id)] = (name, line or 0)
+                msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+                out[message_key(message.context, msgid)] = (name, line or 0)
     for doc in docs:
         path = project.content_path(doc)
         document = (documents or {}).get(doc) or load_document(path, project.rel(path))

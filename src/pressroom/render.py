@@ -76,6 +76,14 @@ class Localizer:
         self.keys[key] = (context, msgid)
         return text, "source" if self.source else state, key
 
+    def nlookup(self, singular: str, plural: str, n: int,
+                context: str | None = None) -> tuple[str, str, str]:
+        """``lookup`` for a plural entry: the form the catalogue's rule gives ``n``."""
+        text, state = self.tx.nlookup(singular, plural, n, context, use_fuzzy=self.proof)
+        key = layout.message_key(context, singular)
+        self.keys[key] = (context, singular)
+        return text, "source" if self.source else state, key
+
     def tr(self, text: Text) -> str:
         return self.lookup(text.value, text.context)[0]
 
@@ -264,11 +272,12 @@ def make_environment(project: Project, loc: Localizer) -> Environment:
     def gettext(message: str) -> Markup:
         return pgettext(None, message)
 
-    def ngettext(singular: str, plural: str, n: int) -> Markup:
-        return gettext(singular if n == 1 else plural)
+    def npgettext(context: str | None, singular: str, plural: str, n: int) -> Markup:
+        text, state, key = loc.nlookup(singular, plural, n, context)
+        return layout.marked(key, state, escape(fix(text)))
 
-    def npgettext(context: str, singular: str, plural: str, n: int) -> Markup:
-        return pgettext(context, singular if n == 1 else plural)
+    def ngettext(singular: str, plural: str, n: int) -> Markup:
+        return npgettext(None, singular, plural, n)
 
     env.install_gettext_callables(gettext, ngettext, pgettext=pgettext, npgettext=npgettext,
                                   newstyle=True)

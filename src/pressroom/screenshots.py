@@ -203,7 +203,7 @@ def _catalogue_messages(project: Project, lang: str) -> list[tuple[str | None, s
         catalog = read_catalog_readonly(path, project.rel(path))
     else:
         catalog = read_catalog_readonly(path, project.rel(path), lang)
-    return [(m.context, m.id) for m in catalog if m.id and not isinstance(m.id, tuple)]
+    return [(m.context, m.id[0] if isinstance(m.id, tuple) else m.id) for m in catalog if m.id]
 
 
 def _texts(project: Project, lang: str):
@@ -225,6 +225,10 @@ def _texts(project: Project, lang: str):
             return tx.table[key], "check error"
         if tx.table.get(key):
             return tx.table[key], "translated"
+        forms = tx.plural_table.get(key) or tx.fuzzy_plural_table.get(key)
+        if forms:  # a plural entry: every msgstr[n]
+            return ("\n".join(f"msgstr[{i}]: {form}" for i, form in enumerate(forms)),
+                    "translated" if key in tx.plural_table else "fuzzy")
         if key in tx.fuzzy:
             return tx.fuzzy_table.get(key), "fuzzy"
         return None, "untranslated" if key in tx.lines else "not in the catalogue"

@@ -6,10 +6,11 @@ import json
 import re
 from dataclasses import asdict, dataclass
 
-from .catalogs import read_catalog_readonly
+from .catalogs import nplurals, read_catalog_readonly, untranslated
 from .config import Project
 
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
+_PLACEHOLDER = re.compile(r"%\(\w+\)\w")
 
 
 @dataclass
@@ -46,15 +47,16 @@ def compute(project: Project, langs: list[str]) -> list[Row]:
     for lang in langs:
         path = project.po_path(lang)
         catalog = read_catalog_readonly(path, project.rel(path), lang)
+        count = nplurals(catalog, project.rel(path))
         table: dict[str, Row] = {}
         total = Row(lang, "all")
         for message in catalog:
             if not message.id:
                 continue
             msgid = message.id if isinstance(message.id, str) else message.id[0]
-            words = len(_WORD.findall(msgid))
-            state = ("fuzzy" if message.fuzzy else
-                     "translated" if message.string else "untranslated")
+            words = len(_WORD.findall(_PLACEHOLDER.sub(" ", msgid)))  # "%(count)s page": 1
+            state = ("fuzzy" if message.fuzzy else  # a plural: translated if every form is
+                     "untranslated" if untranslated(message, count) else "translated")
             for row in [total, *(table.setdefault(part, Row(lang, part))
                                  for part in sorted(_parts(message, project.documents)))]:
                 row.messages += 1
