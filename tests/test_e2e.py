@@ -22,7 +22,8 @@ def text_of(path: Path) -> str:
 def fonts_of(path: Path) -> set[str]:
     names = set()
     for page in PdfReader(path).pages:
-        fonts = page["/Resources"].get("/Font", {})
+        fonts = page["/Resources"].get_object().get("/Font", {})
+        fonts = fonts.get_object() if hasattr(fonts, "get_object") else fonts  # pypdf 4
         for ref in fonts.values():
             font = ref.get_object()
             descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
