@@ -8,7 +8,9 @@ ends the run with exit status 1, without a Python traceback.
 from __future__ import annotations
 
 import functools
+import signal
 import sys
+import threading
 import time
 
 from . import (builder, catalogs, check as check_mod, extract as extract_mod, gate, languages,
@@ -21,11 +23,29 @@ def _say(message: str) -> None:
     print(message, flush=True)
 
 
+_INTERRUPTED = {"seen": False}
+
+
+def _on_sigint(signum, frame):
+    _INTERRUPTED["seen"] = True
+    raise KeyboardInterrupt
+
+
 def user_errors(func):
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        # Ctrl-C is remembered as well as raised: a KeyboardInterrupt that lands in a
+        # finaliser (WeasyPrint's FontConfiguration.__del__) is swallowed by Python,
+        # and the run must still end as interrupted, with status 130.
+        previous = None
+        if threading.current_thread() is threading.main_thread():
+            _INTERRUPTED["seen"] = False
+            previous = signal.signal(signal.SIGINT, _on_sigint)
         try:
-            return func(*args, **kwargs)
+            result = func(*args, **kwargs)
+            if _INTERRUPTED["seen"]:
+                raise KeyboardInterrupt
+            return result
         except PressroomError as exc:
             print(f"error: {exc}" if not exc.path else str(exc), file=sys.stderr, flush=True)
             raise SystemExit(1) from None
@@ -36,6 +56,9 @@ def user_errors(func):
             print("interrupted: files written before the interruption are complete; "
                   "nothing was left half-written", file=sys.stderr, flush=True)
             raise SystemExit(130) from None
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
     return wrapper
 
 
@@ -92,6 +115,8 @@ def build(lang=None, doc=None, profile="print", preflight=True, allow_incomplete
     start = time.perf_counter()
 
     def report(r: render.BuildResult) -> None:
+        if _INTERRUPTED["seen"]:  # Ctrl-C lost in a finaliser: stop before the next PDF
+            raise KeyboardInterrupt
         if r.skipped:
             _say(f"{project.rel(r.path)}: {r.pages} pages, up to date")
             return
@@ -290,6 +315,7 @@ def watch(doc=None, lang=None, profile="print", dpi=None, jobs=1, root=None) -> 
         watch_mod.watch(project.root, lang, doc, profile, say=_say, warn=warn,
                         dpi=_dpi(dpi, watch_mod.PREVIEW_DPI), jobs=int(jobs or 1))
     except KeyboardInterrupt:
+        _INTERRUPTED["seen"] = False  # Ctrl-C is how watching ends: not an interruption
         _say("stopped watching; every PDF and preview written is complete")
 
 
