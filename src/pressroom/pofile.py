@@ -63,6 +63,10 @@ class PoCatalog(Catalog):
             return list(self.fields)
         return super()._get_mime_headers()
 
+    # Babel before 2.19 binds the property to Catalog's own getter: rebind it here.
+    mime_headers = property(lambda self: self._get_mime_headers(),
+                            lambda self, value: self._set_mime_headers(value))
+
     def field(self, name: str) -> str | None:
         for key, value in self.fields:
             if key.lower() == name.lower():
