@@ -23,9 +23,6 @@ from .errors import CatalogError
 from .fsutil import atomic_write_bytes
 from .pofile import PoCatalog
 
-check_syntax = pofile.check_syntax
-
-
 def read_catalog(path: Path, shown: str, locale: str | None = None) -> PoCatalog:
     try:
         data = Path(path).read_bytes()
@@ -268,10 +265,16 @@ def plural_forms(catalog, shown: str) -> str:
 
 def nplurals(catalog, shown: str) -> int:
     """How many ``msgstr[n]`` a plural entry of the catalogue needs (see plural_forms)."""
+    return plural_setup(catalog, shown)[1]
+
+
+def plural_setup(catalog, shown: str) -> tuple[str, int]:
+    """(Plural-Forms value, number of forms) of the catalogue, read once."""
+    value = plural_forms(catalog, shown)
     try:
-        return plurals.parse(plural_forms(catalog, shown))[0]
+        return value, plurals.parse(value)[0]
     except ValueError:  # malformed, and no plural entry needs it
-        return 1
+        return value, 1
 
 
 @dataclass
@@ -357,8 +360,7 @@ def load_translations(project: Project, lang: str) -> Translations:
             return Translations(lang, {}, path=shown, source_language=lang)
         raise CatalogError("catalogue not found (run `invoke extract update`)", shown)
     catalog = read_catalog_readonly(path, shown, lang)
-    rule = plural_forms(catalog, shown)
-    count = nplurals(catalog, shown)
+    rule, count = plural_setup(catalog, shown)
     table, fuzzy, lines, layout, fuzzy_table = {}, set(), {}, set(), {}
     plural_table, fuzzy_plural_table, form_lines = {}, {}, {}
     for message in catalog:

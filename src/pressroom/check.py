@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import markup, plurals
-from .catalogs import forms, nplurals, plural_forms, read_catalog_readonly, untranslated
+from .catalogs import forms, plural_setup, read_catalog_readonly, translator_flags, untranslated
 from .config import Project
 from .errors import PressroomError
 
@@ -231,8 +231,6 @@ def template_flags(project: Project) -> dict[tuple[str | None, str], set[str]] |
 
 def qa_flags(message, from_template: dict | None) -> set[str]:
     """The translator's own flags (``ignore-same``) and the template's QA flags."""
-    from .catalogs import translator_flags
-
     if from_template is None:
         return set(message.flags)
     msgid = message.id if isinstance(message.id, str) else message.id[0]
@@ -253,7 +251,7 @@ def check(project: Project, langs: list[str]) -> list[Finding]:
         path = project.po_path(lang)
         shown = project.rel(path)
         catalog = read_catalog_readonly(path, shown, lang)
-        rule, count = plural_forms(catalog, shown), nplurals(catalog, shown)
+        rule, count = plural_setup(catalog, shown)
         for message in catalog:
             if not message.id:
                 continue
@@ -282,7 +280,7 @@ def rejected(project: Project, lang: str) -> dict[tuple[str | None, str], list[s
     """The translations of ``lang`` that ``check`` rejects (an error, not a warning),
     by (msgctxt, msgid), with the reasons. Such a translation is never printed: the
     English is, as for an untranslated string (the gate refuses a strict print run
-    that has any). Kept while the catalogue and the glossary are unchanged."""
+    that has any). Kept while the catalogue and the template are unchanged."""
     if lang == project.source_language:
         return {}
     path = project.po_path(lang)

@@ -94,10 +94,15 @@ def _shared_library(names: tuple[str, ...], short: str):
 def pango_version() -> str | None:
     """Pango's version, read from the shared library WeasyPrint loads (another
     Pango can move a line break)."""
-    lib = _shared_library(("libpango-1.0.so.0", "libpango-1.0-0.dll", "libpango-1.0.dylib"),
-                          "pango-1.0")
+    return _packed_version(_shared_library(
+        ("libpango-1.0.so.0", "libpango-1.0-0.dll", "libpango-1.0.dylib"), "pango-1.0"),
+        "pango_version")
+
+
+def _packed_version(lib, function: str) -> str | None:
+    """A version a C library reports as one integer, major * 10000 + minor * 100 + micro."""
     try:
-        number = lib.pango_version() if lib else None
+        number = getattr(lib, function)() if lib else None
     except AttributeError:
         return None
     return f"{number // 10000}.{number // 100 % 100}.{number % 100}" if number else None
@@ -123,12 +128,7 @@ def _fontconfig():
 
 def fontconfig_version() -> str | None:
     """fontconfig chooses the system fonts (generic families, missing glyphs)."""
-    lib = _fontconfig()
-    try:
-        number = lib.FcGetVersion() if lib else None
-    except AttributeError:
-        return None
-    return f"{number // 10000}.{number // 100 % 100}.{number % 100}" if number else None
+    return _packed_version(_fontconfig(), "FcGetVersion")
 
 
 def cldr_version() -> str | None:

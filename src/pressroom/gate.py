@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .catalogs import nplurals, plural_forms, read_catalog_readonly, untranslated
+from .catalogs import plural_setup, read_catalog_readonly, untranslated
 from .check import (ERROR, entry_findings, load_glossary, qa_flags, template_flags,
                     untranslated_reason)
 from .config import PSEUDO_LANGUAGES, Project
@@ -147,7 +147,7 @@ def blockers(project: Project, lang: str, docs: list[str]) -> list[Blocker]:
     from_template = template_flags(project)
     found = []
     catalog = read_catalog_readonly(path, shown, lang)
-    rule, count = plural_forms(catalog, shown), nplurals(catalog, shown)
+    rule, count = plural_setup(catalog, shown)
     for message in catalog:
         used = _docs_of(message, docs, project.documents) if message.id else frozenset()
         if not used:
