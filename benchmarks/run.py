@@ -31,8 +31,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from pressroom import builder, catalogs, extract  # noqa: E402
-from pressroom.config import load_project  # noqa: E402
+from pressroom.render import fingerprint
+from pressroom.production import builder
+
+from pressroom.messages import catalogs
+
+from pressroom.messages import extract  # noqa: E402
+from pressroom.model.config import load_project  # noqa: E402
 
 
 def median_time(func, runs: int) -> float:
@@ -56,9 +61,9 @@ def copy_project(dest: Path) -> Path:
 def bench_builds(runs: int, rows: list) -> None:
     from weasyprint import HTML
 
-    from pressroom.render import Localizer, render_html
-    from pressroom.sandbox import SandboxFetcher
-    from pressroom import printmarks
+    from pressroom.render.document import Localizer, render_html
+    from pressroom.render.sandbox import SandboxFetcher
+    from pressroom.render import printmarks
 
     with tempfile.TemporaryDirectory() as tmp:
         project = load_project(copy_project(Path(tmp) / "proj"))
@@ -78,7 +83,7 @@ def bench_builds(runs: int, rows: list) -> None:
         htmls = []
         icc = printmarks.cmyk_profile(project)
         for lang in langs:
-            tx = builder.translations_for(project, lang)
+            tx = fingerprint.translations_for(project, lang)
             for doc in docs:
                 loc = Localizer(documents[doc], f"content/{doc}.yaml", tx)
                 htmls.append(render_html(project, documents[doc], loc, profile="print",
@@ -112,7 +117,7 @@ def bench_builds(runs: int, rows: list) -> None:
         state = {"n": 0}
 
         def one_string():
-            from pressroom.extract import render_po
+            from pressroom.messages.extract import render_po
             catalog = catalogs.read_catalog(po, "fr.po", "fr")
             state["n"] += 1
             catalog.get("The numbers").string = f"Les chiffres ({state['n']})"
@@ -172,7 +177,7 @@ def synthetic_catalogues(n: int, folder: Path, seed: int = 1) -> tuple[Path, Pat
 def bench_update(runs: int, rows: list, sizes: list[int], babel_up_to: int) -> None:
     import copy
 
-    from pressroom.extract import render_po
+    from pressroom.messages.extract import render_po
 
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
@@ -205,8 +210,8 @@ GROWTH_CHILD = r"""
 import json, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[2])
-from pressroom import builder
-from pressroom.config import load_project
+from pressroom.production import builder
+from pressroom.model.config import load_project
 project = load_project(Path(sys.argv[1]))
 start = time.perf_counter()
 result = builder.build(project, ["en"], ["brochure"], jobs=1, force=True)[0]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pressroom.config import load_project
+from pressroom.model.config import load_project
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -40,7 +40,8 @@ def translated_project(root: Path, translations: dict | None = None):
     """A fixture project with its template and catalogues, and the given
     translations ({lang: {msgid: msgstr}}; default: the French of the fixture)."""
     from fixture_translations import FR, fill
-    from pressroom import catalogs, extract
+    from pressroom.messages import catalogs
+    from pressroom.messages import extract
 
     project = load_project(root)
     extract.extract(project)

@@ -57,7 +57,7 @@ ES = {
 
 def fill(po_path, table):
     """Write the translations in ``table`` into a catalogue, as a translator would."""
-    from pressroom import pofile
+    from pressroom.messages import pofile
 
     catalog = pofile.parse(po_path.read_bytes(), str(po_path))
     for message in catalog:

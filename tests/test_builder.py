@@ -2,7 +2,7 @@
 
 import pytest
 
-from pressroom import builder
+from pressroom.production import builder
 from pressroom.errors import PressroomError
 
 from conftest import make_project, translated_project

@@ -3,7 +3,11 @@ import subprocess
 import pytest
 from babel.messages.pofile import read_po
 
-from pressroom import catalogs, extract, plurals
+from pressroom.messages import catalogs
+
+from pressroom.messages import extract
+
+from pressroom.messages import plurals
 from pressroom.errors import CatalogError
 
 

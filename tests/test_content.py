@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from pressroom.content import load_document
+from pressroom.model.content import load_document
 from pressroom.errors import ContentError
 
 from conftest import FIXTURES

@@ -9,8 +9,10 @@ import shutil
 import pytest
 from pypdf import PdfReader
 
-from pressroom import builder, extract
-from pressroom.config import load_project
+from pressroom.production import builder
+
+from pressroom.messages import extract
+from pressroom.model.config import load_project
 
 from conftest import FIXTURES, make_project
 

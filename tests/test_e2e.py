@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from pressroom import builder
-from pressroom.config import load_project
+from pressroom.production import builder
+from pressroom.model.config import load_project
 
 from conftest import REPO
 from fixture_translations import ES, FR
@@ -161,7 +161,7 @@ def test_real_publications_build_in_spanish(tmp_path):
 def test_proof_contact_sheet_puts_languages_side_by_side(built):
     from PIL import Image
 
-    from pressroom import proof
+    from pressroom.review import proof
 
     project, results = built
     out = proof.proof(project, ["brochure"], ["en", "es", "fr"], dpi=20)

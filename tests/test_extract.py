@@ -1,6 +1,6 @@
 import os
 
-from pressroom import extract
+from pressroom.messages import extract
 
 from conftest import FIXTURES
 

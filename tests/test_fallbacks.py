@@ -10,9 +10,20 @@ import json
 import pytest
 from pypdf import PdfReader
 
-from pressroom import builder, catalogs, gate, layout, qa, render
-from pressroom.config import load_project
-from pressroom.content import load_document
+from pressroom.render import fingerprint
+from pressroom.production import builder
+
+from pressroom.messages import catalogs
+
+from pressroom.qa import gate
+
+from pressroom.render import layout
+
+from pressroom.qa import layout_qa as qa
+
+from pressroom.render import document as render
+from pressroom.model.config import load_project
+from pressroom.model.content import load_document
 
 from conftest import make_project, translated_project
 from fixture_translations import ES, FR, fill
@@ -85,7 +96,7 @@ def test_check_errors_are_counted_by_string_not_by_problem(broken):
 
 def test_rejected_translations_are_taken_out_of_the_lookup(broken):
     fill(broken.po_path("fr"), TYPO)
-    tx = builder.translations_for(broken, "fr")
+    tx = fingerprint.translations_for(broken, "fr")
     assert set(tx.rejected) == {(None, msgid) for msgid in [*BROKEN, CITE]}
     for msgid in [*BROKEN, CITE]:
         assert tx.lookup(msgid) == (msgid, "fallback")
@@ -94,7 +105,7 @@ def test_rejected_translations_are_taken_out_of_the_lookup(broken):
 
 
 def test_the_screenshot_index_says_a_rejected_translation_prints_in_english(broken):
-    from pressroom import screenshots
+    from pressroom.review import screenshots
     text = screenshots._texts(broken, "fr")
     msgid = "Children are *rights holders*."
     assert text(None, msgid) == (BROKEN[msgid], "check error")
@@ -156,14 +167,14 @@ def test_a_mistyped_footnote_id_falls_back_in_drafts_and_proofs(broken, invoke_i
     # highlighted like the other fallbacks (magenta), not printed as translated
     doc = load_document(broken.content_path("brochure"), "content/brochure.yaml")
     html = render.render_html(broken, doc, render.Localizer(
-        doc, "x", builder.translations_for(broken, "fr"), proof=True), profile="proof")
+        doc, "x", fingerprint.translations_for(broken, "fr"), proof=True), profile="proof")
     for msgid in [*BROKEN, CITE]:
         assert f'<span data-msg="{layout.message_key(None, msgid)}" class="pr-fallback">' in html
     assert f'<span data-msg="{layout.message_key(None, "The law")}">' in html
     data = qa.load_layout(broken, "fr", "brochure", "proof")
     key = layout.message_key(None, CITE)
     page = next(r["page"] for r in data["regions"] if r["key"] == key)
-    from pressroom.proof import render_pages
+    from pressroom.review.proof import render_pages
     image = render_pages(broken.pdf_path("fr", "brochure", "proof"), 40)[page - 1]
     pixels = getattr(image, "get_flattened_data", image.getdata)()
     assert any(r > 150 and g < 90 and b > 90 for r, g, b in pixels)  # magenta on its page

@@ -16,8 +16,13 @@ from pathlib import Path
 import pytest
 
 import pressroom
-from pressroom import builder, environment, fsutil, manifest, printmarks
-from pressroom.config import load_project
+from pressroom.render import fingerprint
+from pressroom.production import builder
+from pressroom.render import environment
+from pressroom import fsutil
+from pressroom.production import manifest
+from pressroom.render import printmarks
+from pressroom.model.config import Project, load_project
 
 from conftest import make_project, run_invoke, translated_project
 
@@ -109,14 +114,14 @@ def test_system_fonts_are_resolved_and_hashed_by_content(project):
 
 
 def test_every_recorded_version_is_in_the_fingerprint(proj, monkeypatch):
-    from pressroom.content import load_document
+    from pressroom.model.content import load_document
 
     doc = load_document(proj.content_path("brochure"), "content/brochure.yaml")
-    tx = builder.translations_for(proj, "en")
-    layouts = builder.layouts_digest(proj)
+    tx = fingerprint.translations_for(proj, "en")
+    layouts = fingerprint.layouts_digest(proj)
 
     def key():
-        return builder.fingerprint(proj, doc, tx, "print", layouts)
+        return fingerprint.fingerprint(proj, doc, tx, "print", layouts)
     real = dict(environment.versions())
     first = key()
     assert key() == first  # nothing changed: the same fingerprint
@@ -159,7 +164,7 @@ def test_a_library_version_change_rebuilds(proj, monkeypatch):
     monkeypatch.setattr(environment, "versions", lambda: {**real, "weasyprint": "71.0",
                                                           "pango": "1.99.0"})
     assert rebuilt(proj) == [("brochure", "en")]
-    data = json.loads(manifest.manifest_path(proj.pdf_path("en", "brochure")).read_text())
+    data = json.loads(Project.manifest_path(proj.pdf_path("en", "brochure")).read_text())
     assert data["versions"]["weasyprint"] == "71.0" and data["versions"]["pango"] == "1.99.0"
 
 
@@ -192,7 +197,7 @@ def test_an_edit_to_the_installed_pressroom_rebuilds(tmp_path):
     manifest_file = root / "build" / "en" / "brochure.manifest.json"
     before = json.loads(manifest_file.read_text())["pressroom_source"]
     assert "built 0 PDF(s), 1 up to date" in build()
-    with open(code / "pressroom" / "render.py", "a", encoding="utf-8") as handle:
+    with open(code / "pressroom" / "render" / "document.py", "a", encoding="utf-8") as handle:
         handle.write("# an edit that a fingerprint of versions alone would miss\n")
     assert "built 1 PDF(s), 0 up to date" in build()
     after = json.loads(manifest_file.read_text())["pressroom_source"]
@@ -204,7 +209,7 @@ def test_a_changed_bundled_font_rebuilds(proj):
     fonts = proj.layouts_dir / "fonts"
     shutil.copy(fonts / "SourceSans3-Semibold.ttf", fonts / "SourceSans3-Regular.ttf")
     assert rebuilt(proj) == [("brochure", "en")]
-    data = json.loads(manifest.manifest_path(proj.pdf_path("en", "brochure")).read_text())
+    data = json.loads(Project.manifest_path(proj.pdf_path("en", "brochure")).read_text())
     assert data["inputs"]["fonts"]["layouts/fonts/SourceSans3-Regular.ttf"] == \
         sha(fonts / "SourceSans3-Semibold.ttf")
     assert rebuilt(proj) == []
@@ -221,7 +226,7 @@ def test_a_changed_system_font_rebuilds(proj, monkeypatch, tmp_path):
     assert rebuilt(proj) == []
     shutil.copy(fonts / "SourceSerif4-Bold.ttf", system)  # the system's font updated
     assert rebuilt(proj) == [("brochure", "en")]
-    data = json.loads(manifest.manifest_path(proj.pdf_path("en", "brochure")).read_text())
+    data = json.loads(Project.manifest_path(proj.pdf_path("en", "brochure")).read_text())
     assert data["system_fonts"] == {"serif": {"file": str(system), "sha256": sha(system)}}
 
 
@@ -239,7 +244,7 @@ def test_a_changed_output_profile_rebuilds_print_only(proj):
     icc.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))  # the same path, one byte differs
     assert rebuilt(project) == [("brochure", "en")]
     assert rebuilt(project, "screen") == []  # the screen PDF has no output profile
-    recorded = json.loads(manifest.manifest_path(project.pdf_path("en", "brochure")).read_text())
+    recorded = json.loads(Project.manifest_path(project.pdf_path("en", "brochure")).read_text())
     assert recorded["pdf"]["output_intent"]["sha256"] == sha(icc)
     assert recorded["inputs"]["output profile"] == {"printer.icc": sha(icc)}
 
@@ -247,7 +252,7 @@ def test_a_changed_output_profile_rebuilds_print_only(proj):
 # --------------------------------------------------------------------------- manifest
 def test_the_manifest_records_the_environment(proj):
     rebuilt(proj)
-    data = json.loads(manifest.manifest_path(proj.pdf_path("en", "brochure")).read_text())
+    data = json.loads(Project.manifest_path(proj.pdf_path("en", "brochure")).read_text())
     assert data["schema"] == 2
     assert data["versions"] == environment.versions()
     for name in ("weasyprint", "pydyf", "babel", "cldr", "fonttools", "pillow", "pango"):
@@ -366,7 +371,7 @@ def test_verify_names_what_differs_from_the_recorded_environment_and_uv_lock(tmp
     git(root, "commit", "-qm", "fixture")
     run = run_invoke(root, "build", "--lang", "en", "--no-preflight")
     assert run.returncode == 0, run.stderr
-    path = manifest.manifest_path(project.pdf_path("en", "brochure"))
+    path = Project.manifest_path(project.pdf_path("en", "brochure"))
     data = json.loads(path.read_text())
     # as if built by WeasyPrint 69.0 (as locked then) on another Pango, a PDF that
     # today's WeasyPrint does not reproduce
@@ -395,7 +400,7 @@ def test_verify_names_the_differences_when_the_rebuild_itself_fails(tmp_path, mo
     git(root, "add", "-A")
     git(root, "commit", "-qm", "fixture")
     assert rebuilt(project) == [("brochure", "en")]
-    path = manifest.manifest_path(project.pdf_path("en", "brochure"))
+    path = Project.manifest_path(project.pdf_path("en", "brochure"))
     data = json.loads(path.read_text())
     assert len(data["git"]["commit"]) == 40 and data["git"]["uncommitted_changes"] == []
     data["versions"]["weasyprint"] = "69.0"

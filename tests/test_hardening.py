@@ -12,10 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from pypdf import PdfReader
 
-from pressroom import builder, catalogs, extract
-from pressroom.config import load_project
+from pressroom.production import builder
+
+from pressroom.messages import catalogs
+
+from pressroom.messages import extract
+from pressroom.model.config import load_project
 from pressroom.errors import PressroomError, RenderError
-from pressroom.sandbox import RefusedURL, SandboxFetcher
+from pressroom.render.sandbox import RefusedURL, SandboxFetcher
 
 from conftest import FIXTURES, make_project, translated_project
 from fixture_translations import fill
@@ -105,8 +109,8 @@ def test_html_in_a_translation_is_printed_as_text_and_flagged(proj, invoke_in):
     text = squeeze(pdf_text(results[0].path))
     assert "Detentionharmsthem." in text and "<script>" not in text
     # rendered all the same, the characters print as text, fetching nothing
-    from pressroom import render
-    from pressroom.content import load_document
+    from pressroom.render import document as render
+    from pressroom.model.content import load_document
     doc = load_document(proj.content_path("brochure"), "content/brochure.yaml")
     result = render.build_one(proj, doc, "fr", catalogs.load_translations(proj, "fr"), "screen")
     text = squeeze(pdf_text(result.path))

@@ -9,8 +9,21 @@ import subprocess
 import pytest
 from weasyprint import HTML
 
-from pressroom import builder, catalogs, gate, layout, locate, qa, render
-from pressroom.config import load_project
+from pressroom.render import fingerprint
+from pressroom.production import builder
+
+from pressroom.messages import catalogs
+
+from pressroom.qa import gate
+
+from pressroom.render import layout
+
+from pressroom.qa import locate
+
+from pressroom.qa import layout_qa as qa
+
+from pressroom.render import document as render
+from pressroom.model.config import Project, load_project, policy
 from pressroom.errors import ConfigError
 
 from conftest import make_project, translated_project
@@ -285,7 +298,7 @@ def test_fuzzy_entries_have_their_own_rule(french):
 def test_a_bad_policy_is_a_clear_configuration_error(french, rule):
     project = with_policy(french, f"[tool.pressroom.policy.brochure]\n{rule}\n")
     with pytest.raises(ConfigError, match=r"\[tool.pressroom.policy.brochure\]"):
-        gate.policy(project, "brochure")
+        policy(project, "brochure")
 
 
 # --------------------------------------------------------------------------- proof profile
@@ -303,13 +316,13 @@ def test_proof_profile_colours_fallbacks_and_prints_fuzzy_translations(french):
     assert "PROOF" in pdf_text  # the legend
     data = qa.load_layout(french, "fr", "brochure", "proof")
     html = render.render_html(french, load_doc(french), render.Localizer(
-        load_doc(french), "x", builder.translations_for(french, "fr"), proof=True))
+        load_doc(french), "x", fingerprint.translations_for(french, "fr"), proof=True))
     key = layout.message_key("standards", "In short")
     assert f'<span data-msg="{key}" class="pr-fallback">' in html
     assert f'<span data-msg="{layout.message_key(None, "The law")}" class="pr-fuzzy">' in html
     # the page where the fallback prints has its magenta
     page = next(r["page"] for r in data["regions"] if r["key"] == key)
-    from pressroom.proof import render_pages
+    from pressroom.review.proof import render_pages
     image = render_pages(result.path, 40)[page - 1]
     assert any(r > 150 and g < 90 and b > 90 for r, g, b in pixels(image))
     # editing the fuzzy translation rebuilds the proof (it prints it)
@@ -323,7 +336,7 @@ def test_proof_profile_colours_fallbacks_and_prints_fuzzy_translations(french):
 
 
 def load_doc(project):
-    from pressroom.content import load_document
+    from pressroom.model.content import load_document
     return load_document(project.content_path("brochure"), "content/brochure.yaml")
 
 
@@ -343,11 +356,11 @@ def test_a_language_variant_of_an_image_is_picked_and_rebuilds(french):
     doc = load_doc(french)
     for lang, src in (("fr", "images/map.fr.svg"), ("en", "images/map.svg"),
                       ("es", "images/map.svg")):
-        loc = render.Localizer(doc, "x", builder.translations_for(french, lang),
+        loc = render.Localizer(doc, "x", fingerprint.translations_for(french, lang),
                                source=lang == "en", assets=french.content_dir)
         assert f'src="../content/{src}"' in render.render_html(french, doc, loc)
     results = builder.build(french, ["en", "fr"], ["brochure"])
-    from pressroom.proof import render_pages
+    from pressroom.review.proof import render_pages
     colours = {}
     for r in results:
         found = [p for img in render_pages(r.path, 30) for p in pixels(img)]
@@ -413,6 +426,6 @@ def test_manifest_records_the_inputs_and_verify_rebuilds_the_same_pdf(french, in
 
 def test_a_missing_layout_file_makes_the_pdf_rebuild(french):
     builder.build(french, ["fr"], ["brochure"])
-    qa.layout_path(french.pdf_path("fr", "brochure")).unlink()
+    Project.layout_path(french.pdf_path("fr", "brochure")).unlink()
     [again] = builder.build(french, ["fr"], ["brochure"])
     assert not again.skipped and qa.load_layout(french, "fr", "brochure") is not None

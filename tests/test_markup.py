@@ -2,7 +2,11 @@ import datetime as dt
 
 import pytest
 
-from pressroom import formatting, markup, typography
+from pressroom.text import formatting
+
+from pressroom.text import markup
+
+from pressroom.text import typography
 from pressroom.errors import MarkupError
 
 

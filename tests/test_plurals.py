@@ -12,14 +12,18 @@ import unicodedata
 import pytest
 from pypdf import PdfReader
 
-from pressroom import (builder, catalogs, check, extract, gate, layout, locate, plurals, pofile,
-                       qa, screenshots, stats)
-from pressroom.catalogs import Translations, load_translations
-from pressroom.config import load_project
-from pressroom.content import load_document
+from pressroom.messages import catalogs, check, extract, plurals, pofile, stats
+from pressroom.production import builder
+from pressroom.qa import gate, locate
+from pressroom.qa import layout_qa as qa
+from pressroom.render import layout
+from pressroom.review import screenshots
+from pressroom.messages.catalogs import Translations, load_translations
+from pressroom.model.config import load_project
+from pressroom.model.content import load_document
 from pressroom.errors import PressroomError
-from pressroom.pseudo import pseudo_translations
-from pressroom.render import Localizer, make_environment, render_html
+from pressroom.messages.pseudo import pseudo_translations
+from pressroom.render.document import Localizer, make_environment, render_html
 
 from conftest import make_project
 from fixture_translations import FR, fill

@@ -13,7 +13,15 @@ import pytest
 from babel.messages.pofile import read_po
 from translate.storage import pypo
 
-from pressroom import catalogs, check, extract, plurals, pofile
+from pressroom.messages import catalogs
+
+from pressroom.messages import check
+
+from pressroom.messages import extract
+
+from pressroom.messages import plurals
+
+from pressroom.messages import pofile
 from pressroom.errors import CatalogError
 
 LONG = ("Every year at least **330,000 children** are detained.[^global-study]")
@@ -230,8 +238,8 @@ def test_numbers_and_symbols_are_not_offered_and_print_as_written(project):
     """A year, a number or a document symbol has nothing to translate: it is not in
     the template, so ``update`` cannot fuzzy-match it to another year and ``check``
     is clean right after ``update``; the renderer prints it as written."""
-    from pressroom.catalogs import load_translations
-    from pressroom.content import nothing_to_translate
+    from pressroom.messages.catalogs import load_translations
+    from pressroom.model.content import nothing_to_translate
 
     content = project.content_path("brochure")
     content.write_text(content.read_text().replace(

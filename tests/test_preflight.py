@@ -7,8 +7,10 @@ import zlib
 import pikepdf
 import pytest
 
-from pressroom import builder, preflight
-from pressroom.config import load_project
+from pressroom.production import builder
+
+from pressroom.qa import preflight
+from pressroom.model.config import load_project
 
 from conftest import make_project, translated_project
 

@@ -5,8 +5,12 @@ import json
 import pytest
 from PIL import Image
 
-from pressroom import builder, cli, proof
-from pressroom.config import Project
+from pressroom.production import builder
+
+from pressroom import cli
+
+from pressroom.review import proof
+from pressroom.model.config import Project
 
 MM = 72 / 25.4
 
@@ -159,7 +163,7 @@ def test_compare_lists_the_pages_a_token_changed_and_nothing_else(project, capsy
 
 @pytest.mark.e2e
 def test_compare_reports_pages_added_to_the_booklet(project_dir, capsys):
-    from pressroom.config import load_project
+    from pressroom.model.config import load_project
 
     project = load_project(project_dir)
     first = builder.build(project, ["en"], ["brochure"], jobs=1)[0]

@@ -2,8 +2,10 @@
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from pressroom import markup, typography
-from pressroom.content import load_document
+from pressroom.text import markup
+
+from pressroom.text import typography
+from pressroom.model.content import load_document
 from pressroom.errors import PressroomError
 
 MARKUPISH = st.text(alphabet=st.sampled_from(list("ab *_[]()^:!?«» <>/&\\\n\"'x1.-")) ,

@@ -7,8 +7,14 @@ import pytest
 from markupsafe import escape
 from PIL import Image
 
-from pressroom import builder, cli, proof, screenshots
-from pressroom.layout import message_key
+from pressroom.production import builder
+
+from pressroom import cli
+
+from pressroom.review import proof
+
+from pressroom.review import screenshots
+from pressroom.render.layout import message_key
 
 from conftest import make_project, translated_project
 from fixture_translations import FR

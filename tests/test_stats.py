@@ -1,6 +1,10 @@
 import json
 
-from pressroom import catalogs, extract, stats
+from pressroom.messages import catalogs
+
+from pressroom.messages import extract
+
+from pressroom.messages import stats
 
 from fixture_translations import ES, FR, fill
 

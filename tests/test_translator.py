@@ -5,8 +5,16 @@ import subprocess
 
 import pytest
 
-from pressroom import catalogs, check, extract, gate, pseudo
-from pressroom.config import load_project
+from pressroom.messages import catalogs
+
+from pressroom.messages import check
+
+from pressroom.messages import extract
+
+from pressroom.qa import gate
+
+from pressroom.messages import pseudo
+from pressroom.model.config import load_project
 
 from fixture_translations import ES, FR, fill
 
@@ -226,7 +234,7 @@ def test_real_catalogues_round_trip_and_pass_msgfmt():
     python-format flag ("83% of" looks like a %o directive to Babel, and a wrong flag
     would make msgfmt and Poedit demand format directives in the translation)."""
     from conftest import REPO
-    from pressroom import pofile
+    from pressroom.messages import pofile
     for lang in ("en", "es", "fr"):
         path = REPO / "locales" / lang / "LC_MESSAGES" / "messages.po"
         data = path.read_bytes()

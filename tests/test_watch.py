@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from pressroom import watch
-from pressroom.config import load_project
-from pressroom.proof import page_files
+from pressroom.review import watch
+from pressroom.model.config import load_project
+from pressroom.review.proof import page_files
 
 LINE = re.compile(r"^\d\d:\d\d:\d\d build/en/brochure\.pdf: \d+ pages, "
                   r"(\d+\.\d s|up to date)[^()]* \(preview: [^()]+\)$")

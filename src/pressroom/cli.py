@@ -13,10 +13,18 @@ import sys
 import threading
 import time
 
-from . import (builder, catalogs, check as check_mod, extract as extract_mod, gate, languages,
-               preflight as preflight_mod, proof as proof_mod, qa, render, stats as stats_mod)
-from .config import PSEUDO_LANGUAGES, load_project
-from .errors import PressroomError
+from pressroom.messages import catalogs, languages
+from pressroom.messages import check as check_mod
+from pressroom.messages import extract as extract_mod
+from pressroom.messages import stats as stats_mod
+from pressroom.production import builder
+from pressroom.qa import gate
+from pressroom.qa import layout_qa as qa
+from pressroom.qa import preflight as preflight_mod
+from pressroom.render import document as render
+from pressroom.review import proof as proof_mod
+from pressroom.model.config import PSEUDO_LANGUAGES, load_project
+from pressroom.errors import PressroomError
 
 
 def _say(message: str) -> None:
@@ -73,8 +81,11 @@ def extract(root=None) -> None:
 
 @user_errors
 def update(lang=None, root=None) -> None:
+    from pressroom.qa import locate as locate_mod
+
     project = load_project(root)
-    for r in catalogs.update(project, project.select_languages(lang)):
+    refresh = functools.partial(locate_mod.refresh, project)
+    for r in catalogs.update(project, project.select_languages(lang), annotate=refresh):
         state = "created" if r.created else ("updated" if r.changed else "unchanged")
         _say(f"{project.rel(r.path)}: {state}; {r.untranslated} untranslated, "
              f"{r.fuzzy} fuzzy, {r.obsolete} obsolete")
@@ -83,7 +94,7 @@ def update(lang=None, root=None) -> None:
 @user_errors
 def locate(lang=None, root=None) -> None:
     project = load_project(root)
-    from . import locate as locate_mod
+    from pressroom.qa import locate as locate_mod
 
     for r in locate_mod.locate(project, project.select_languages(lang)):
         docs = ", ".join(r.documents) or "no print build yet (run `invoke build`)"
@@ -166,7 +177,7 @@ GATE_LISTED = 40
 
 
 def _print_run_gate(project, langs, docs, profile, allow_incomplete):
-    """Apply each document's policy (see pressroom.gate) to a print run: the
+    """Apply each document's policy (see pressroom.qa.gate) to a print run: the
     (document, language) pairs it refuses, and one sentence per language refused.
     The other documents are built."""
     released = gate.release_languages(project)
@@ -205,7 +216,7 @@ def _print_run_gate(project, langs, docs, profile, allow_incomplete):
 
 def _layout_gate(project, results, documents) -> int:
     """Text that does not fit its frame, a heading alone at the foot of a page, a
-    document over its page limit, in the PDFs just built (pressroom.qa): the number
+    document over its page limit, in the PDFs just built (pressroom.qa.layout_qa): the number
     of errors, which refuse a print run."""
     released = gate.release_languages(project)
     errors = 0
@@ -301,10 +312,10 @@ def _dpi(value, default: float) -> float:
 
 @user_errors
 def watch(doc=None, lang=None, profile="print", dpi=None, jobs=1, root=None) -> None:
-    """Rebuild and preview on every save until Ctrl-C (see pressroom.watch). Mistakes
+    """Rebuild and preview on every save until Ctrl-C (see pressroom.review.watch). Mistakes
     in the inputs are printed as one line each and do not stop it; Ctrl-C ends it
     with status 0, since stopping is the normal way out."""
-    from . import watch as watch_mod
+    from pressroom.review import watch as watch_mod
 
     project = load_project(root)
 
@@ -366,7 +377,7 @@ def check(lang=None, layout=False, root=None) -> None:
 
 @user_errors
 def verify(lang=None, doc=None, root=None) -> None:
-    from . import manifest
+    from pressroom.production import manifest
 
     project = load_project(root)
     langs = [code for code in project.select_languages(lang)]
@@ -398,7 +409,7 @@ def init_lang(code, root=None) -> None:
     path = languages.init_language(project, code)
     _say(f"{project.rel(path)}: created; {code} added to [tool.pressroom] languages "
          "(not released for print until you add it to release_languages)")
-    from . import plurals
+    from pressroom.messages import plurals
 
     rule, source = plurals.plural_forms(code.strip().replace("-", "_"))
     _say(f"{project.rel(path)}: Plural-Forms: {rule} (from {source})")
@@ -407,8 +418,8 @@ def init_lang(code, root=None) -> None:
 @user_errors
 def screenshots(lang=None, doc=None, dpi=None, root=None) -> None:
     """Each printed message in its page, for translators: build/context/<lang>/
-    (see pressroom.screenshots). Default: every language but the source."""
-    from . import screenshots as screenshots_mod
+    (see pressroom.review.screenshots). Default: every language but the source."""
+    from pressroom.review import screenshots as screenshots_mod
 
     project = load_project(root)
     langs = _translation_languages(project, lang)

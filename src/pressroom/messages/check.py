@@ -19,10 +19,12 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import markup, plurals
-from .catalogs import forms, plural_setup, read_catalog_readonly, translator_flags, untranslated
-from .config import Project
-from .errors import PressroomError
+from pressroom.text import markup
+
+from pressroom.messages import plurals
+from pressroom.messages.catalogs import forms, plural_setup, read_catalog_readonly, translator_flags, untranslated
+from pressroom.model.config import Project
+from pressroom.errors import PressroomError
 
 ERROR, WARNING = "error", "warning"
 _HTML = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*>")
@@ -309,7 +311,7 @@ def rejected(project: Project, lang: str) -> dict[tuple[str | None, str], list[s
 
 
 def without_rejected(project: Project, tx):
-    """``tx`` (a :class:`pressroom.catalogs.Translations`) with the translations that
+    """``tx`` (a :class:`pressroom.messages.catalogs.Translations`) with the translations that
     ``check`` rejects taken out of its table, so that they print in English and
     count as fallbacks; they are kept in ``tx.rejected`` with their reasons."""
     for key, reasons in rejected(project, tx.lang).items():

@@ -8,7 +8,7 @@ the PDFs that the saved files feed, and writes each page as a PNG,
 
 - **Only what changed.** :func:`affected` maps the saved paths to documents and
   languages (a content file to its document, a catalogue to its language, a
-  layout to everything watched), and :func:`pressroom.builder.build` skips every
+  layout to everything watched), and :func:`pressroom.production.builder.build` skips every
   PDF whose input fingerprint did not change. A preview PNG is written only when
   its bytes changed, so a viewer reloads only the pages that moved.
 - **Never stops on a mistake.** A broken YAML, template, stylesheet or ``.po``
@@ -32,11 +32,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import builder, preflight as preflight_mod
-from .config import Project, load_project
-from .errors import PressroomError
-from .fsutil import atomic_write_bytes
-from .proof import page_files, render_pages, write_page_pngs
+from pressroom.production import builder
+
+from pressroom.qa import preflight as preflight_mod
+from pressroom.model.config import Project, load_project
+from pressroom.errors import PressroomError
+from pressroom.fsutil import atomic_write_bytes
+from pressroom.review.proof import page_files, render_pages, write_page_pngs
 
 PREVIEW_DPI = 60  # an A5 page is 350 x 500 px: readable on screen, quick to draw
 DEBOUNCE_MS = 800  # longest wait to group the events of one save (or a checkout)

@@ -3,7 +3,7 @@
 A print build records what made each PDF: the git commit (and whether the
 inputs had uncommitted changes), the sha256 of the PDF and of every input
 (content file, images, catalogue, templates, stylesheets, fonts, output
-profile, configuration), the environment (:mod:`pressroom.environment`: the
+profile, configuration), the environment (:mod:`pressroom.render.environment`: the
 versions of pressroom, Python, the rendering libraries, CLDR, Pango, HarfBuzz
 and fontconfig, the sha256 of pressroom's own code, the system fonts the
 layouts fall back to), the PDF variant and output intent, the page count and
@@ -33,11 +33,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import environment
-from .config import PSEUDO_LANGUAGES, Project
-from .errors import PressroomError
-from .fsutil import atomic_write_bytes
-from .fsutil import sha256_file_cached as _sha256
+from pressroom.render import environment
+from pressroom.model.config import PSEUDO_LANGUAGES, Project
+from pressroom.errors import PressroomError
+from pressroom.fsutil import atomic_write_bytes
+from pressroom.fsutil import sha256_file_cached as _sha256
 
 SCHEMA = 2  # 2: the environment (more versions, pressroom's code, system fonts)
 _KINDS = {".html": "templates", ".css": "stylesheets", ".ttf": "fonts", ".otf": "fonts",
@@ -47,9 +47,6 @@ _KINDS = {".html": "templates", ".css": "stylesheets", ".ttf": "fonts", ".otf": 
 class VerifyFailed(PressroomError):
     pass
 
-
-def manifest_path(pdf: Path) -> Path:
-    return pdf.with_name(pdf.name[: -len(".pdf")] + ".manifest.json")
 
 
 def _git(root: Path, *args: str) -> str | None:
@@ -63,7 +60,7 @@ def _git(root: Path, *args: str) -> str | None:
 
 def _shared_inputs(project: Project) -> dict[str, dict[str, str]]:
     """The inputs every PDF of the project shares: layouts, images, output profile."""
-    from .printmarks import cmyk_profile
+    from pressroom.render.printmarks import cmyk_profile
 
     groups: dict[str, dict[str, str]] = {"images": {}, "templates": {}, "stylesheets": {},
                                          "fonts": {}, "other layout files": {},
@@ -117,7 +114,7 @@ def _icc_description(path: Path) -> str:
 def _translation(project: Project, doc: str, lang: str) -> dict | None:
     if lang == project.source_language or lang in PSEUDO_LANGUAGES:
         return None
-    from .stats import compute
+    from pressroom.messages.stats import compute
 
     rows = {row.part: row for row in compute(project, [lang])}
     out = {}
@@ -145,7 +142,7 @@ def _git_state(project: Project) -> tuple[str | None, list[str]]:
 def build_manifest(project: Project, doc: str, lang: str, pdf: Path, pages: int, *,
                    shared: dict | None = None, git: tuple | None = None,
                    env: dict | None = None) -> dict:
-    from .printmarks import cmyk_profile
+    from pressroom.render.printmarks import cmyk_profile
 
     inputs = _inputs(project, doc, lang, shared or _shared_inputs(project))
     env = env or environment.describe(project)
@@ -186,10 +183,10 @@ class ManifestWriter:
         if self._shared is None:
             self._shared, self._git = _shared_inputs(self.project), _git_state(self.project)
             self._env = environment.describe(self.project)
-        path = manifest_path(pdf)
+        path = Project.manifest_path(pdf)
         data = build_manifest(self.project, doc, lang, pdf, pages, shared=self._shared,
                               git=self._git, env=self._env)
-        from .gate import print_run  # --allow-incomplete, and the strings printed in English
+        from pressroom.qa.gate import print_run  # --allow-incomplete, and the strings printed in English
 
         data["print_run"] = print_run(self.project, doc, lang, self.allow_incomplete)
         atomic_write_bytes(path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode())
@@ -206,7 +203,7 @@ class Verified:
 
 
 def _load(project: Project, doc: str, lang: str) -> tuple[Path, dict]:
-    path = manifest_path(project.pdf_path(lang, doc))
+    path = Project.manifest_path(project.pdf_path(lang, doc))
     shown = project.rel(path)
     try:
         return path, json.loads(path.read_text(encoding="utf-8"))
@@ -283,7 +280,7 @@ def verify(project: Project, langs: list[str], docs: list[str], say=print,
                     for line in environment_differences(recorded, current, lock):
                         warn(f"{shown}: {line}")
                     raise
-                fresh = json.loads(manifest_path(rebuilt).read_text(encoding="utf-8"))
+                fresh = json.loads(Project.manifest_path(rebuilt).read_text(encoding="utf-8"))
             want, got = recorded["pdf"]["sha256"], fresh["pdf"]["sha256"]
             if want != got:
                 here = environment.describe(project)  # what an older commit's code omits

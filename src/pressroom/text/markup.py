@@ -16,7 +16,7 @@ from typing import Callable
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
-from .errors import MarkupError
+from pressroom.errors import MarkupError
 
 ALLOWED_SCHEMES = ("http://", "https://", "mailto:")
 _REF_RE = re.compile(r"\[\^([A-Za-z0-9][A-Za-z0-9_.-]*)\]")

@@ -18,9 +18,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import Project
-from .errors import PressroomError
-from .fsutil import atomic_write_bytes
+from pressroom.model.config import Project
+from pressroom.errors import PressroomError
+from pressroom.fsutil import atomic_write_bytes
 
 LABEL_HEIGHT = 18
 MM = 72 / 25.4

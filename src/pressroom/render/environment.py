@@ -14,8 +14,8 @@ rendering libraries and their versions, the system's text stack and fonts.
 
 Each is computed once per process (a library does not change under a running
 process, and its code is already imported); :func:`fingerprint` folds them into
-the build fingerprint (:mod:`pressroom.builder`) and the manifest records them
-(:mod:`pressroom.manifest`). :func:`locked_versions` reads ``uv.lock`` for
+the build fingerprint (:mod:`pressroom.production.builder`) and the manifest records them
+(:mod:`pressroom.production.manifest`). :func:`locked_versions` reads ``uv.lock`` for
 ``verify``.
 """
 
@@ -32,9 +32,10 @@ import tomllib
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from . import __version__
-from .config import Project
-from .fsutil import sha256_file_cached
+import pressroom
+from pressroom import __version__
+from pressroom.model.config import Project
+from pressroom.fsutil import sha256_file_cached
 
 # The Python libraries whose version can change the bytes of a PDF: WeasyPrint and
 # what it renders with (pydyf writes the PDF, tinyhtml5 parses the HTML, tinycss2
@@ -61,7 +62,7 @@ def source(package: Path | None = None) -> dict:
     """The sha256 of pressroom's own code: every file of the installed package
     (its relative path and its bytes; not bytecode, hidden or backup files), with
     the number of files."""
-    package = Path(package or Path(__file__).parent)
+    package = Path(package or Path(pressroom.__file__).parent)
     digest = hashlib.sha256()
     files = sorted(p for p in package.rglob("*")
                    if p.is_file() and "__pycache__" not in p.parts

@@ -6,9 +6,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ConfigError
+from pressroom.errors import ConfigError
 
-# Reserved codes for pseudo-localisation (see pressroom.pseudo); never configured.
+# Reserved codes for pseudo-localisation (see pressroom.messages.pseudo); never configured.
 PSEUDO_LANGUAGES = ("qps",)
 
 
@@ -59,6 +59,21 @@ class Project:
     def pdf_path(self, lang: str, doc: str, profile: str = "print") -> Path:
         suffix = ".pdf" if profile == "print" else f".{profile}.pdf"
         return self.build_dir / lang / f"{doc}{suffix}"
+
+    @staticmethod
+    def record_path(pdf: Path) -> Path:
+        """A PDF's build record (fingerprint, pages, warnings): ``<pdf>.json``."""
+        return pdf.with_name(pdf.name + ".json")
+
+    @staticmethod
+    def layout_path(pdf: Path) -> Path:
+        """Where a build keeps what the layout analysis found: ``<pdf>.layout.json``."""
+        return pdf.with_name(pdf.name + ".layout.json")
+
+    @staticmethod
+    def manifest_path(pdf: Path) -> Path:
+        """A print PDF's manifest: ``<doc>.manifest.json`` beside it."""
+        return pdf.with_name(pdf.name[: -len(".pdf")] + ".manifest.json")
 
     def rel(self, path: Path) -> str:
         """A path as shown to people and written in catalogues: relative, with '/'."""
@@ -122,3 +137,43 @@ def load_project(root: Path | None = None) -> Project:
         languages = (source, *languages)
     return Project(root=root, source_language=source, languages=languages,
                    documents=documents, name=name, options=dict(cfg))
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What a print run of one document accepts (``[tool.pressroom.policy.<doc>]``)."""
+
+    doc: str
+    max_untranslated: int = 0
+    max_fuzzy: int = 0
+    max_pages: int | None = None
+    layout: str = "error"  # or "warning": layout problems only warn
+
+    def table(self) -> str:
+        return f"[tool.pressroom.policy.{self.doc}]"
+
+
+_POLICY_KEYS = {"max_untranslated": int, "max_fuzzy": int, "max_pages": int, "layout": str}
+
+
+def policy(project: Project, doc: str) -> Policy:
+    """The policy of ``doc``: ``[tool.pressroom.policy]`` defaults, then its own table."""
+    tables = project.options.get("policy", {})
+    if not isinstance(tables, dict):
+        raise ConfigError("[tool.pressroom.policy] must be a table", "pyproject.toml")
+    values = {}
+    for name, table in (("", {k: v for k, v in tables.items() if not isinstance(v, dict)}),
+                        (doc, tables.get(doc, {}))):
+        for key, value in table.items():
+            where = f"[tool.pressroom.policy{'.' + name if name else ''}]"
+            kind = _POLICY_KEYS.get(key)
+            if kind is None:
+                raise ConfigError(f"{where}: unknown rule '{key}' (known: "
+                                  f"{', '.join(_POLICY_KEYS)})", "pyproject.toml")
+            if not isinstance(value, kind) or isinstance(value, bool) or \
+                    (kind is int and value < 0) or (key == "layout" and
+                                                    value not in ("error", "warning")):
+                expected = "'error' or 'warning'" if key == "layout" else "a whole number ≥ 0"
+                raise ConfigError(f"{where}: {key} must be {expected}", "pyproject.toml")
+            values[key] = value
+    return Policy(doc, **values)

@@ -18,11 +18,11 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract as babel_extract_messages
 from jinja2.ext import babel_extract
 
-from . import pofile
-from .config import Project
-from .content import Document, load_document, nothing_to_translate
-from .errors import RenderError
-from .fsutil import atomic_write_bytes
+from pressroom.messages import pofile
+from pressroom.model.config import Project
+from pressroom.model.content import Document, load_document, nothing_to_translate
+from pressroom.errors import RenderError
+from pressroom.fsutil import atomic_write_bytes
 
 TEMPLATE_SUFFIXES = (".html", ".j2", ".jinja")
 KEYWORDS = {**DEFAULT_KEYWORDS, "pgettext": ((1, "c"), 2)}
@@ -131,7 +131,7 @@ def build_template(project: Project, documents: dict[str, Document]) -> pofile.P
 
 
 def render_po(catalog: Catalog, include_previous: bool = True) -> bytes:
-    """The catalogue's PO bytes (:func:`pressroom.pofile.dumps`)."""
+    """The catalogue's PO bytes (:func:`pressroom.messages.pofile.dumps`)."""
     return pofile.dumps(catalog, include_previous=include_previous)
 
 

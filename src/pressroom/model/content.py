@@ -18,8 +18,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from . import markup
-from .errors import ContentError
+from pressroom.text import markup
+from pressroom.errors import ContentError
 
 FOOTNOTE_REF = re.compile(r"\[\^([^\]]*)\]")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")

@@ -26,7 +26,7 @@ import textwrap
 
 from babel.messages.catalog import Catalog, Message
 
-from .errors import CatalogError
+from pressroom.errors import CatalogError
 
 WIDTH = 79
 _LINE_RE = re.compile(r"on line (\d+)")
@@ -94,7 +94,7 @@ class PoCatalog(Catalog):
     def _sync_plurals(self) -> None:
         """Babel's merge pads plural translations to ``num_plurals``: take it from
         this file's Plural-Forms, not from Babel's CLDR data."""
-        from . import plurals
+        from pressroom.messages import plurals
 
         value = self.field("Plural-Forms") if hasattr(self, "fields") else None
         if value:
@@ -106,7 +106,7 @@ class PoCatalog(Catalog):
     @property
     def plural_rule(self):
         """(nplurals, n -> index) from this file's Plural-Forms (English's 2 if none)."""
-        from . import plurals
+        from pressroom.messages import plurals
 
         return plurals.rule(self.field("Plural-Forms") or plurals.PLURAL_FORMS["en"])
 

@@ -1,6 +1,6 @@
 """Layout-aware translation QA (``invoke check --layout``), on top of the built PDFs.
 
-Each build keeps what :func:`pressroom.layout.analyse` found in
+Each build keeps what :func:`pressroom.render.layout.analyse` found in
 ``<pdf>.layout.json``. Here those facts become findings against the message that
 caused them, at the line a translator edits::
 
@@ -23,12 +23,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .catalogs import read_catalog_readonly
-from .check import ERROR, WARNING, Finding
-from .config import Project
-from .content import load_document
-from .gate import policy
-from .layout import Issue, message_key
+from pressroom.messages.catalogs import read_catalog_readonly
+from pressroom.messages.check import ERROR, WARNING, Finding
+from pressroom.model.config import Project
+from pressroom.model.content import load_document
+from pressroom.model.config import policy
+from pressroom.render.layout import Issue, message_key
 
 GROWTH_LISTED = 5
 # Frames that are a page of their own: text growing there does not lengthen the
@@ -36,13 +36,9 @@ GROWTH_LISTED = 5
 SINGLE_PAGE_FRAMES = {"cover", "back cover", "imprint page", "title page", "running head"}
 
 
-def layout_path(pdf: Path) -> Path:
-    """Where a build keeps what :func:`pressroom.layout.analyse` found."""
-    return pdf.with_name(pdf.name + ".layout.json")
-
 
 def load_layout(project: Project, lang: str, doc: str, profile: str = "print") -> dict | None:
-    path = layout_path(project.pdf_path(lang, doc, profile))
+    path = Project.layout_path(project.pdf_path(lang, doc, profile))
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

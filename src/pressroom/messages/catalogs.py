@@ -1,6 +1,6 @@
 """Catalogues: strict reading, ``update`` (merge), ``compile``, and lookup for rendering.
 
-Reading and writing the files is :mod:`pressroom.pofile` (strict, GNU's
+Reading and writing the files is :mod:`pressroom.messages.pofile` (strict, GNU's
 layout); this module merges the template into each language's catalogue,
 compiles ``.mo`` files and looks translations up for rendering.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,12 +17,14 @@ from babel.core import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 
-from . import plurals, pofile
-from .config import Project
-from .content import nothing_to_translate
-from .errors import CatalogError
-from .fsutil import atomic_write_bytes
-from .pofile import PoCatalog
+from pressroom.messages import plurals
+
+from pressroom.messages import pofile
+from pressroom.model.config import Project
+from pressroom.model.content import nothing_to_translate
+from pressroom.errors import CatalogError
+from pressroom.fsutil import atomic_write_bytes
+from pressroom.messages.pofile import PoCatalog
 
 def read_catalog(path: Path, shown: str, locale: str | None = None) -> PoCatalog:
     try:
@@ -190,15 +193,37 @@ def _fuzzy_fill(catalog: Catalog, new: list, candidates: list) -> None:
         catalog.obsolete.pop(key, None)
 
 
-def update(project: Project, langs: list[str]) -> list[UpdateResult]:
+# Where a message is printed: ``#. brochure.pdf p. 5 (key-figures panel)``, written
+# by pressroom.qa.locate from the layout data of a print build and kept by `update`.
+LOCATION = re.compile(r"^(?P<doc>[\w.-]+)\.pdf pp?\. \S")
+
+
+def is_location(comment: str) -> bool:
+    return bool(LOCATION.match(comment))
+
+
+def _keep_locations(catalog, merge_step) -> None:
+    """Run ``merge_step`` (which replaces extracted comments with the template's)
+    and put each message's location comments back after it."""
+    previous = {(m.context, m.id): [c for c in m.auto_comments if is_location(c)]
+                for m in catalog if m.id}
+    merge_step()
+    for message in catalog:
+        kept = previous.get((message.context, message.id)) if message.id else None
+        if kept:
+            message.auto_comments = [c for c in message.auto_comments
+                                     if not is_location(c)] + kept
+
+
+def update(project: Project, langs: list[str],
+           annotate: Callable[[str, Catalog], None] | None = None) -> list[UpdateResult]:
     """Merge ``messages.pot`` into each language's catalogue (create it if missing).
 
     Every catalogue is read and merged before any is written, so one broken file
     stops the run with nothing changed. Where each message is printed (``#.
-    brochure.pdf p. 5 …``, see :mod:`pressroom.locate`) is kept or refreshed.
+    brochure.pdf p. 5 …``) is kept through the merge; ``annotate(lang, catalog)``,
+    when given, refreshes it (the CLI passes :func:`pressroom.qa.locate.refresh`).
     """
-    from . import locate  # locate reads catalogues too: imported here, not at the top
-
     template = read_catalog(project.pot_path, project.rel(project.pot_path))
     pending = []
     for lang in langs:
@@ -206,9 +231,9 @@ def update(project: Project, langs: list[str]) -> list[UpdateResult]:
         shown = project.rel(path)
         created = not path.exists()
         catalog = _new_catalog(lang, template) if created else read_catalog(path, shown, lang)
-        previous = locate.previous_locations(catalog)  # the merge drops extracted comments
-        merge(template, catalog)
-        locate.apply(project, catalog, locate.located(project, lang), previous)
+        _keep_locations(catalog, lambda catalog=catalog: merge(template, catalog))
+        if annotate is not None:
+            annotate(lang, catalog)
         pending.append((lang, path, created, catalog, nplurals(catalog, shown)))
     results = []
     for lang, path, created, catalog, count in pending:

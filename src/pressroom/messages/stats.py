@@ -6,8 +6,8 @@ import json
 import re
 from dataclasses import asdict, dataclass
 
-from .catalogs import nplurals, read_catalog_readonly, untranslated
-from .config import Project
+from pressroom.messages.catalogs import nplurals, read_catalog_readonly, untranslated
+from pressroom.model.config import Project
 
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
 _PLACEHOLDER = re.compile(r"%\(\w+\)\w")

@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 import re
 
-from . import plurals
-from .catalogs import Translations
-from .config import PSEUDO_LANGUAGES  # noqa: F401  (re-exported)
+from pressroom.messages import plurals
+from pressroom.messages.catalogs import Translations
+from pressroom.model.config import PSEUDO_LANGUAGES  # noqa: F401  (re-exported)
 EXPANSION = 0.35
 _ACCENTS = str.maketrans("aceinouyAEIOUCNY", "áçéîñöûýÅÉÎÖÛÇÑÝ")
 # Protected pieces: footnote refs, link targets, emphasis markers, link brackets,

@@ -3,7 +3,7 @@
 a JSON list.
 
 A build keeps, beside each PDF, where every message was printed
-(``<pdf>.layout.json``, see :mod:`pressroom.layout`). Here each message gets one
+(``<pdf>.layout.json``, see :mod:`pressroom.render.layout`). Here each message gets one
 image: a crop of the page where it first appears, with some of the page around
 it and its text outlined in magenta, so that a translator sees how much room a
 heading, a panel label or a table cell has. ``index.html`` lists every message
@@ -26,13 +26,13 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from .catalogs import load_translations, read_catalog_readonly
-from .config import PSEUDO_LANGUAGES, Project
-from .errors import PressroomError
-from .fsutil import atomic_write_bytes
-from .layout import describe_pages, message_key, page_summary
-from .proof import MM, png_bytes, trim_origins
-from .qa import layout_path, message_lines
+from pressroom.messages.catalogs import load_translations, read_catalog_readonly
+from pressroom.model.config import PSEUDO_LANGUAGES, Project
+from pressroom.errors import PressroomError
+from pressroom.fsutil import atomic_write_bytes
+from pressroom.render.layout import describe_pages, message_key, page_summary
+from pressroom.review.proof import MM, png_bytes, trim_origins
+from pressroom.qa.layout_qa import message_lines
 
 DPI = 110
 MARGIN_MM = 12.0  # page shown around the message
@@ -79,7 +79,7 @@ def context_dir(project: Project, lang: str) -> Path:
 
 def _load(project: Project, lang: str, doc: str) -> dict:
     pdf = project.pdf_path(lang, doc)
-    data_path = layout_path(pdf)
+    data_path = Project.layout_path(pdf)
     for path in (pdf, data_path):
         if not path.exists():
             raise PressroomError(f"{project.rel(path)} is missing: run `invoke build` first")
@@ -211,11 +211,11 @@ def _texts(project: Project, lang: str):
     if lang == project.source_language:
         return lambda context, msgid: (msgid, "source")
     if lang in PSEUDO_LANGUAGES:
-        from .pseudo import pseudo
+        from pressroom.messages.pseudo import pseudo
 
         return lambda context, msgid: (pseudo(msgid), "pseudo")
     tx = load_translations(project, lang)
-    from .check import rejected
+    from pressroom.messages.check import rejected
 
     refused = rejected(project, lang)  # printed in English: shown, to be fixed
 

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .config import Project
-from .errors import PressroomError
-from .fsutil import atomic_write_bytes
+from pressroom.model.config import Project
+from pressroom.errors import PressroomError
+from pressroom.fsutil import atomic_write_bytes
 
 MM = 72 / 25.4
 MIN_DPI = 300
@@ -98,7 +98,7 @@ def _fonts_of(container, depth: int = 0):
 def glyph_problems(project: Project, lang: str, docs: list[str]) -> list[Problem]:
     """Characters of the translated text that no bundled font has (checked before
     rendering, against the fonts' cmaps with fontTools)."""
-    from .catalogs import read_catalog_readonly
+    from pressroom.messages.catalogs import read_catalog_readonly
 
     _, chars = bundled_fonts(project.layouts_dir / "fonts")
     path = project.po_path(lang)
@@ -253,13 +253,10 @@ def _metadata_problems(pdf, shown: str, screen: bool) -> list[Problem]:
 
 
 # --------------------------------------------------------------------------- sidecar
-def sidecar_path(pdf: Path) -> Path:
-    return pdf.with_name(pdf.name + ".json")
-
 
 def _read_record(path: Path) -> dict:
     try:
-        return json.loads(sidecar_path(path).read_text(encoding="utf-8"))
+        return json.loads(Project.record_path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
 
@@ -285,10 +282,10 @@ def check_pdf(project: Project, doc: str, lang: str, profile: str = "print") -> 
         pages = int(cached.get("pages", 0))
     else:
         problems, pages = _inspect(project, path, shown, doc, profile)
-        if sidecar_path(path).exists():
+        if Project.record_path(path).exists():
             record["preflight"] = {"key": key, "pages": pages,
                                    "problems": [[p.page, p.message] for p in problems]}
-            atomic_write_bytes(sidecar_path(path),
+            atomic_write_bytes(Project.record_path(path),
                                json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"))
     for warning in record.get("warnings", []) if isinstance(record, dict) else []:
         problems.append(Problem(shown, None, f"layout: {warning}"))
@@ -366,7 +363,7 @@ def preflight(project: Project, langs: list[str], docs: list[str],
 
 class _CurrentInputs:
     """Whether a built PDF comes from the current inputs: its build record holds
-    the fingerprint of the inputs it was built from (pressroom.builder), which must
+    the fingerprint of the inputs it was built from (pressroom.production.builder), which must
     be that of the inputs as they are now."""
 
     def __init__(self, project: Project, profile: str):
@@ -376,25 +373,25 @@ class _CurrentInputs:
         self._translations: dict = {}
 
     def why_not(self, doc: str, lang: str) -> str | None:
-        from . import builder
-        from .content import load_document
+        from pressroom.render import fingerprint
+        from pressroom.model.content import load_document
 
         pdf = self.project.pdf_path(lang, doc, self.profile)
-        if not builder.read_record(pdf).get("key"):
+        if not fingerprint.read_record(pdf).get("key"):
             return "it has no build record"
         try:
             if self._layouts is None:
-                self._layouts = builder.layouts_digest(self.project)
+                self._layouts = fingerprint.layouts_digest(self.project)
             if doc not in self._documents:
                 path = self.project.content_path(doc)
                 self._documents[doc] = load_document(path, self.project.rel(path))
             if lang not in self._translations:
-                self._translations[lang] = builder.translations_for(self.project, lang)
-            key = builder.fingerprint(self.project, self._documents[doc],
+                self._translations[lang] = fingerprint.translations_for(self.project, lang)
+            key = fingerprint.fingerprint(self.project, self._documents[doc],
                                       self._translations[lang], self.profile, self._layouts)
         except PressroomError as exc:
             return f"its inputs cannot be read ({exc})"
-        if builder.read_record(pdf).get("key") != key:
+        if fingerprint.read_record(pdf).get("key") != key:
             return "built from older inputs"
         return None  # (a PDF changed by hand since is compared: it is what would print)
 

@@ -1,8 +1,8 @@
 """Render one (document, language): load -> translate -> typography -> HTML -> PDF.
 
 The view model handed to the Jinja2 layouts holds only escaped, safe HTML made
-by :mod:`pressroom.markup`; Jinja2 autoescaping stays on for everything else.
-WeasyPrint fetches through :class:`pressroom.sandbox.SandboxFetcher`, and the
+by :mod:`pressroom.text.markup`; Jinja2 autoescaping stays on for everything else.
+WeasyPrint fetches through :class:`pressroom.render.sandbox.SandboxFetcher`, and the
 PDF is written atomically: a failed render leaves the previous PDF in place.
 """
 
@@ -23,14 +23,22 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from jinja2 import TemplateNotFound, TemplateSyntaxError
 from markupsafe import Markup, escape
 
-from . import __version__, formatting, layout, markup, printmarks, typography
-from .catalogs import Translations
-from .config import PSEUDO_LANGUAGES, Project
-from .content import Block, Document, Text
-from .errors import MarkupError, PressroomError, RenderError
-from .fsutil import atomic_write_bytes
-from .preflight import sidecar_path
-from .qa import layout_path
+from pressroom import __version__
+
+from pressroom.text import formatting
+
+from pressroom.render import layout
+
+from pressroom.text import markup
+
+from pressroom.render import printmarks
+
+from pressroom.text import typography
+from pressroom.messages.catalogs import Translations
+from pressroom.model.config import PSEUDO_LANGUAGES, Project
+from pressroom.model.content import Block, Document, Text
+from pressroom.errors import MarkupError, PressroomError, RenderError
+from pressroom.fsutil import atomic_write_bytes
 
 PROFILES = ("print", "screen", "proof")
 
@@ -52,7 +60,7 @@ class BuildResult:
 # --------------------------------------------------------------------------- localisation
 class Localizer:
     """Translates and formats the strings of one document into one language, and
-    marks each printed message with its key (see :mod:`pressroom.layout`)."""
+    marks each printed message with its key (see :mod:`pressroom.render.layout`)."""
 
     def __init__(self, doc: Document, shown: str, translations: Translations, *,
                  source: bool = False, proof: bool = False,
@@ -321,7 +329,7 @@ def _render_document(project: Project, html: str, fetcher):
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from .sandbox import RefusedURL
+    from pressroom.render.sandbox import RefusedURL
 
     collector = _Collect()
     logger = logging.getLogger("weasyprint")
@@ -408,7 +416,7 @@ def build_one(project: Project, doc: Document, lang: str, translations: Translat
     loc = Localizer(doc, shown, translations, source=lang == project.source_language,
                     proof=profile == "proof", assets=project.content_dir)
     profile_icc = printmarks.cmyk_profile(project) if profile == "print" else None
-    from .sandbox import RefusedURL, SandboxFetcher  # imports WeasyPrint: only when rendering
+    from pressroom.render.sandbox import RefusedURL, SandboxFetcher  # imports WeasyPrint: only when rendering
 
     fetcher = SandboxFetcher([project.layouts_dir, project.content_dir],
                              files=[profile_icc] if profile_icc else [])
@@ -434,11 +442,11 @@ def build_one(project: Project, doc: Document, lang: str, translations: Translat
     path = project.pdf_path(lang, doc.name, profile)
     written = atomic_write_bytes(path, buffer.getvalue())
     record = {"pages": pages, "warnings": warnings}
-    atomic_write_bytes(sidecar_path(path), json.dumps(record, ensure_ascii=False,
+    atomic_write_bytes(Project.record_path(path), json.dumps(record, ensure_ascii=False,
                                                       indent=1).encode("utf-8"))
     placed.update(doc=doc.name, lang=lang, profile=profile,
                   strings={key: list(value) for key, value in loc.keys.items()})
-    atomic_write_bytes(layout_path(path), json.dumps(placed, ensure_ascii=False,
+    atomic_write_bytes(Project.layout_path(path), json.dumps(placed, ensure_ascii=False,
                                                      indent=0).encode("utf-8"))
     fallbacks = (0 if lang in (project.source_language, *PSEUDO_LANGUAGES)
                  else len(translations.fallbacks | translations.missing))

@@ -6,11 +6,11 @@ from pathlib import Path
 
 from babel.core import Locale, UnknownLocaleError
 
-from .catalogs import update
-from .config import PSEUDO_LANGUAGES, Project
-from .errors import ConfigError
-from .extract import extract
-from .fsutil import atomic_write_bytes
+from pressroom.messages.catalogs import update
+from pressroom.model.config import PSEUDO_LANGUAGES, Project
+from pressroom.errors import ConfigError
+from pressroom.messages.extract import extract
+from pressroom.fsutil import atomic_write_bytes
 
 
 def init_language(project: Project, code: str) -> Path:

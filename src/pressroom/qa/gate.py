@@ -9,7 +9,7 @@ whether layout problems (``check --layout``) refuse the run. A check error alway
 refuses. Each document is judged on its own: a print run builds those within
 their policy and refuses the others by name. ``--allow-incomplete`` builds anyway
 (those strings print in English, and so does every translation ``check``
-rejects: see :func:`pressroom.check.without_rejected`); the screen and proof
+rejects: see :func:`pressroom.messages.check.without_rejected`); the screen and proof
 profiles only warn. Languages that are not yet released for print
 (``release_languages`` in ``[tool.pressroom]``, default: every configured
 language) always only warn, so a language added with ``invoke init-lang`` builds
@@ -21,11 +21,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .catalogs import plural_setup, read_catalog_readonly, untranslated
-from .check import (ERROR, entry_findings, load_glossary, qa_flags, template_flags,
+from pressroom.messages.catalogs import plural_setup, read_catalog_readonly, untranslated
+from pressroom.messages.check import (ERROR, entry_findings, load_glossary, qa_flags, template_flags,
                     untranslated_reason)
-from .config import PSEUDO_LANGUAGES, Project
-from .errors import ConfigError, PressroomError
+from pressroom.model.config import PSEUDO_LANGUAGES, Project, policy
+from pressroom.errors import ConfigError, PressroomError
 
 UNTRANSLATED, FUZZY, CHECK_ERROR = "untranslated", "fuzzy", "error"
 
@@ -41,46 +41,6 @@ class Blocker:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.reason}"
-
-
-@dataclass(frozen=True)
-class Policy:
-    """What a print run of one document accepts (``[tool.pressroom.policy.<doc>]``)."""
-
-    doc: str
-    max_untranslated: int = 0
-    max_fuzzy: int = 0
-    max_pages: int | None = None
-    layout: str = "error"  # or "warning": layout problems only warn
-
-    def table(self) -> str:
-        return f"[tool.pressroom.policy.{self.doc}]"
-
-
-_POLICY_KEYS = {"max_untranslated": int, "max_fuzzy": int, "max_pages": int, "layout": str}
-
-
-def policy(project: Project, doc: str) -> Policy:
-    """The policy of ``doc``: ``[tool.pressroom.policy]`` defaults, then its own table."""
-    tables = project.options.get("policy", {})
-    if not isinstance(tables, dict):
-        raise ConfigError("[tool.pressroom.policy] must be a table", "pyproject.toml")
-    values = {}
-    for name, table in (("", {k: v for k, v in tables.items() if not isinstance(v, dict)}),
-                        (doc, tables.get(doc, {}))):
-        for key, value in table.items():
-            where = f"[tool.pressroom.policy{'.' + name if name else ''}]"
-            kind = _POLICY_KEYS.get(key)
-            if kind is None:
-                raise ConfigError(f"{where}: unknown rule '{key}' (known: "
-                                  f"{', '.join(_POLICY_KEYS)})", "pyproject.toml")
-            if not isinstance(value, kind) or isinstance(value, bool) or \
-                    (kind is int and value < 0) or (key == "layout" and
-                                                    value not in ("error", "warning")):
-                expected = "'error' or 'warning'" if key == "layout" else "a whole number ≥ 0"
-                raise ConfigError(f"{where}: {key} must be {expected}", "pyproject.toml")
-            values[key] = value
-    return Policy(doc, **values)
 
 
 @dataclass
@@ -191,9 +151,9 @@ def fallbacks(project: Project, doc: str, lang: str, profile: str = "print") -> 
     check error: …, or not in the catalogue), in catalogue order."""
     if lang == project.source_language or lang in PSEUDO_LANGUAGES:
         return []
-    from .catalogs import load_translations
-    from .check import without_rejected
-    from .qa import load_layout
+    from pressroom.messages.catalogs import load_translations
+    from pressroom.messages.check import without_rejected
+    from pressroom.qa.layout_qa import load_layout
 
     data = load_layout(project, lang, doc, profile) or {}
     tx = without_rejected(project, load_translations(project, lang))

@@ -15,24 +15,18 @@ writes them; ``invoke update`` keeps them across a merge.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalogs import read_catalog
-from .config import Project
-from .extract import clean_flags, render_po
-from .fsutil import atomic_write_bytes
-from .layout import describe_pages, message_key, page_summary
-from .qa import load_layout
-
-_LOCATION = re.compile(r"^(?P<doc>[\w.-]+)\.pdf pp?\. \S")
+from pressroom.messages.catalogs import LOCATION as _LOCATION
+from pressroom.messages.catalogs import is_location, read_catalog
+from pressroom.model.config import Project
+from pressroom.messages.extract import clean_flags, render_po
+from pressroom.fsutil import atomic_write_bytes
+from pressroom.render.layout import describe_pages, message_key, page_summary
+from pressroom.qa.layout_qa import load_layout
 
 Key = tuple[str | None, str]
-
-
-def is_location(comment: str) -> bool:
-    return bool(_LOCATION.match(comment))
 
 
 def located(project: Project, lang: str) -> dict[str, dict[str, str]]:
@@ -47,10 +41,10 @@ def located(project: Project, lang: str) -> dict[str, dict[str, str]]:
     return out
 
 
-def previous_locations(catalog) -> dict[Key, list[str]]:
-    """The location comments a catalogue has now (read before a merge drops them)."""
-    return {(m.context, m.id): [c for c in m.auto_comments if is_location(c)]
-            for m in catalog if m.id}
+def refresh(project: Project, lang: str, catalog) -> None:
+    """Set the location comments of ``catalog`` from the last print build in ``lang``
+    (what `update` does after its merge)."""
+    apply(project, catalog, located(project, lang))
 
 
 def apply(project: Project, catalog, found: dict[str, dict[str, str]],

@@ -1,0 +1,1 @@
+"""The project and its content: `[tool.pressroom]` configuration, artefact paths, the content documents."""

@@ -1,0 +1,1 @@
+"""Many PDFs: incremental, parallel builds, print-run manifests and verify."""

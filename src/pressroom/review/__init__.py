@@ -1,0 +1,1 @@
+"""Review material for people: proofs, screenshots, the watch loop."""
