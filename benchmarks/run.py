@@ -31,13 +31,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from pressroom.render import fingerprint
-from pressroom.production import builder
-
-from pressroom.messages import catalogs
-
-from pressroom.messages import extract  # noqa: E402
+from pressroom.messages import (
+    catalogs,
+    extract,
+)
 from pressroom.model.config import load_project  # noqa: E402
+from pressroom.production import builder
+from pressroom.render import fingerprint
 
 
 def median_time(func, runs: int) -> float:
@@ -61,9 +61,9 @@ def copy_project(dest: Path) -> Path:
 def bench_builds(runs: int, rows: list) -> None:
     from weasyprint import HTML
 
+    from pressroom.render import printmarks
     from pressroom.render.document import Localizer, render_html
     from pressroom.render.sandbox import SandboxFetcher
-    from pressroom.render import printmarks
 
     with tempfile.TemporaryDirectory() as tmp:
         project = load_project(copy_project(Path(tmp) / "proj"))
@@ -231,7 +231,7 @@ def growth_document(sections: int) -> str:
     lines = ["title: Growth test", "meta: {publisher: IAWG, date: 2026-11-01}", "sections:"]
     for s in range(sections):
         lines += [f"  - id: s{s}", f"    heading: Section {s + 1}", "    blocks:"]
-        for p in range(6):
+        for _p in range(6):
             lines.append(f"      - p: \"{para * 2}\"")
     lines += ["notes:", "  n1: A note for the growth test."]
     return "\n".join(lines) + "\n"
@@ -250,8 +250,8 @@ def bench_growth(rows: list, targets: list[int]) -> None:
             data = json.loads(out.stdout.strip().splitlines()[-1])
             per_page = data["seconds"] / data["pages"]
             rows.append((f"5. growth, {data['pages']} pages", f"{data['seconds']:.2f} s",
-                         f"{per_page * 1000:.0f} ms/page ({data['pages'] / data['seconds']:.0f} "
-                         f"pages/s); peak {data['peak_mb']:.0f} MB"))
+                         (f"{per_page * 1000:.0f} ms/page ({data['pages'] / data['seconds']:.0f} "
+                         f"pages/s); peak {data['peak_mb']:.0f} MB")))
 
 
 def main() -> None:

@@ -31,6 +31,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 from run import copy_project  # noqa: E402  (the same copy as the other benchmarks)
+
 ACCENT = re.compile(r"--accent: device-cmyk\([^)]*\)")
 
 

@@ -40,8 +40,8 @@ def translated_project(root: Path, translations: dict | None = None):
     """A fixture project with its template and catalogues, and the given
     translations ({lang: {msgid: msgstr}}; default: the French of the fixture)."""
     from fixture_translations import FR, fill
-    from pressroom.messages import catalogs
-    from pressroom.messages import extract
+
+    from pressroom.messages import catalogs, extract
 
     project = load_project(root)
     extract.extract(project)

@@ -1,12 +1,11 @@
 """Incremental and parallel builds."""
 
 import pytest
-
-from pressroom.production import builder
-from pressroom.errors import PressroomError
-
 from conftest import make_project, translated_project
 from fixture_translations import fill
+
+from pressroom.errors import PressroomError
+from pressroom.production import builder
 
 pytestmark = pytest.mark.e2e
 

@@ -3,12 +3,8 @@ import subprocess
 import pytest
 from babel.messages.pofile import read_po
 
-from pressroom.messages import catalogs
-
-from pressroom.messages import extract
-
-from pressroom.messages import plurals
 from pressroom.errors import CatalogError
+from pressroom.messages import catalogs, extract, plurals
 
 
 def prepared(project):
@@ -158,9 +154,8 @@ def test_fast_fuzzy_matching_agrees_with_babels_difflib():
     import random
 
     from babel.messages.catalog import Catalog
-    from rapidfuzz import fuzz
-
     from conftest import REPO
+    from rapidfuzz import fuzz
 
     path = REPO / "locales" / "fr" / "LC_MESSAGES" / "messages.po"
     base = catalogs.read_catalog(path, "fr.po", "fr")

@@ -2,7 +2,6 @@
 nothing previously written overwritten."""
 
 import pytest
-
 from fixture_translations import FR, fill
 
 SENTINEL = b"%PDF-1.7 previous good build\n"
@@ -40,7 +39,7 @@ def break_content(root, old, new):
 
 
 @pytest.mark.parametrize("task", ["extract", "build"])
-@pytest.mark.parametrize("old,new,starts,message", [
+@pytest.mark.parametrize(("old", "new", "starts", "message"), [
     ("heading: The numbers", "heading: [The numbers", "content/brochure.yaml:", "YAML syntax error"),
     ("- p: Every year", "- paragraph: Every year", "content/brochure.yaml:12:9: ",
      "unknown block type 'paragraph'"),

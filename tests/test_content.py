@@ -1,11 +1,10 @@
 from pathlib import Path
 
 import pytest
-
-from pressroom.model.content import load_document
-from pressroom.errors import ContentError
-
 from conftest import FIXTURES
+
+from pressroom.errors import ContentError
+from pressroom.model.content import load_document
 
 GOOD = """\
 title: A title

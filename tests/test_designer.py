@@ -7,14 +7,12 @@ import re
 import shutil
 
 import pytest
+from conftest import FIXTURES, make_project
 from pypdf import PdfReader
-
-from pressroom.production import builder
 
 from pressroom.messages import extract
 from pressroom.model.config import load_project
-
-from conftest import FIXTURES, make_project
+from pressroom.production import builder
 
 pytestmark = pytest.mark.e2e
 

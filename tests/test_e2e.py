@@ -3,13 +3,12 @@
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
-
-from pressroom.production import builder
-from pressroom.model.config import load_project
-
 from conftest import REPO
 from fixture_translations import ES, FR
+from pypdf import PdfReader
+
+from pressroom.model.config import load_project
+from pressroom.production import builder
 
 pytestmark = pytest.mark.e2e
 MM = 72 / 25.4

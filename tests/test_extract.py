@@ -1,8 +1,8 @@
 import os
 
-from pressroom.messages import extract
-
 from conftest import FIXTURES
+
+from pressroom.messages import extract
 
 GOLDEN = FIXTURES / "golden" / "messages.pot"
 
@@ -59,6 +59,7 @@ def test_same_string_twice_is_one_message_with_two_references(project):
 
 def test_template_syntax_error_is_reported_with_line(project):
     import pytest
+
     from pressroom.errors import RenderError
     bad = project.layouts_dir / "brochure" / "document.html"
     bad.write_text(bad.read_text() + "\n{% trans %}unclosed\n")

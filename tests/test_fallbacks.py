@@ -8,25 +8,18 @@ from __future__ import annotations
 import json
 
 import pytest
-from pypdf import PdfReader
-
-from pressroom.render import fingerprint
-from pressroom.production import builder
-
-from pressroom.messages import catalogs
-
-from pressroom.qa import gate
-
-from pressroom.render import layout
-
-from pressroom.qa import layout_qa as qa
-
-from pressroom.render import document as render
-from pressroom.model.config import load_project
-from pressroom.model.content import load_document
-
 from conftest import make_project, translated_project
 from fixture_translations import ES, FR, fill
+from pypdf import PdfReader
+
+from pressroom.messages import catalogs
+from pressroom.model.config import load_project
+from pressroom.model.content import load_document
+from pressroom.production import builder
+from pressroom.qa import gate
+from pressroom.qa import layout_qa as qa
+from pressroom.render import document as render
+from pressroom.render import fingerprint, layout
 
 LINK_EN = "Read [the Global Study](https://example.org/global-study) online."
 BROKEN = {  # the review's case: three strings, five problems
@@ -90,8 +83,8 @@ def test_check_errors_are_counted_by_string_not_by_problem(broken):
     blockers = gate.blockers(broken, "fr", ["brochure"])
     assert len(blockers) == 5 and gate.count_strings(blockers) == 3
     verdict = gate.evaluate(broken, "fr", ["brochure"])
-    assert verdict.refusals == ["brochure has 3 string(s) with errors, which always refuse a "
-                                "print run"]
+    assert verdict.refusals == [("brochure has 3 string(s) with errors, which always refuse a "
+                                "print run")]
 
 
 def test_rejected_translations_are_taken_out_of_the_lookup(broken):

@@ -14,17 +14,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import make_project, run_invoke, translated_project
 
 import pressroom
-from pressroom.render import fingerprint
-from pressroom.production import builder
-from pressroom.render import environment
 from pressroom import fsutil
-from pressroom.production import manifest
-from pressroom.render import printmarks
 from pressroom.model.config import Project, load_project
-
-from conftest import make_project, run_invoke, translated_project
+from pressroom.production import builder, manifest
+from pressroom.render import environment, fingerprint, printmarks
 
 pytestmark = pytest.mark.e2e
 
@@ -64,6 +60,7 @@ def test_environment_names_the_libraries_pango_and_pressroom_code():
                  "pillow", "jinja2"):
         assert found.get(name), name
     from importlib.metadata import version
+
     import babel.core
     assert found["weasyprint"] == version("weasyprint")
     assert found["cldr"] == str(babel.core.get_cldr_version())
@@ -314,14 +311,14 @@ def test_environment_differences_one_line_each_against_the_lock():
     assert manifest.environment_differences(same, env_of(weasyprint="71.0"), lock) == [
         "weasyprint 70.0 recorded, 71.0 installed (uv.lock: 70.0): run `uv sync --locked`"]
     assert manifest.environment_differences(env_of(weasyprint="71.0"), same, lock) == [
-        "weasyprint 71.0 recorded, 70.0 installed (uv.lock: 70.0): the PDF was built outside "
-        "the locked environment"]
+        ("weasyprint 71.0 recorded, 70.0 installed (uv.lock: 70.0): the PDF was built outside "
+        "the locked environment")]
     assert manifest.environment_differences(env_of(pydyf="0.12.0"), env_of(pydyf="0.12.0"),
                                             lock) == [
         "pydyf 0.12.0 recorded and installed (uv.lock: 0.13.0): run `uv sync --locked`"]
     assert manifest.environment_differences(same, env_of(pillow="12.0.0"), lock) == [
-        "pillow 13.0.0 recorded, 12.0.0 installed (uv.lock: 12.0.0 or 13.0.0): the PDF was "
-        "built outside the locked environment"]
+        ("pillow 13.0.0 recorded, 12.0.0 installed (uv.lock: 12.0.0 or 13.0.0): the PDF was "
+        "built outside the locked environment")]
     assert manifest.environment_differences(same, env_of(pango="1.52.0"), lock) == [
         "pango 1.50.12 recorded, 1.52.0 here (system library, not pinned by uv.lock)"]
     assert manifest.environment_differences(same, env_of(pydyf="0.14.0"), None) == [
@@ -330,10 +327,10 @@ def test_environment_differences_one_line_each_against_the_lock():
     other["pressroom_source"] = {"sha256": "c" * 64, "files": 30}
     other["system_fonts"] = {"serif": {"file": "/usr/share/fonts/Other.ttf", "sha256": "d" * 64}}
     assert manifest.environment_differences(same, other, lock, source="the commit's src/") == [
-        f"pressroom's code: sha256 {'a' * 12}… recorded (29 files), {'c' * 12}… in the "
-        "commit's src/ (30 files)",
-        f"system font for 'serif': /usr/share/fonts/DejaVuSerif.ttf (sha256 {'b' * 12}…) "
-        f"recorded, /usr/share/fonts/Other.ttf (sha256 {'d' * 12}…) here"]
+        (f"pressroom's code: sha256 {'a' * 12}… recorded (29 files), {'c' * 12}… in the "
+        "commit's src/ (30 files)"),
+        (f"system font for 'serif': /usr/share/fonts/DejaVuSerif.ttf (sha256 {'b' * 12}…) "
+        f"recorded, /usr/share/fonts/Other.ttf (sha256 {'d' * 12}…) here")]
     # a hand-edited manifest: no traceback, what is there is compared
     broken = {"versions": ["weasyprint"], "pressroom_source": "x", "system_fonts": {"serif": 1}}
     assert manifest.environment_differences(broken, env_of(), lock)[-1].startswith(
@@ -343,10 +340,10 @@ def test_environment_differences_one_line_each_against_the_lock():
     assert manifest.environment_differences(old, env_of(), lock) == [
         "pressroom not recorded, 0.1.0 here (pressroom's own version)",
         "python not recorded, 3.11.7 here (the interpreter, not pinned by uv.lock)",
-        "pydyf not recorded, 0.13.0 installed (uv.lock: 0.13.0): the PDF was built outside "
-        "the locked environment",
-        "pillow not recorded, 13.0.0 installed (uv.lock: 12.0.0 or 13.0.0): the PDF was built "
-        "outside the locked environment",
+        ("pydyf not recorded, 0.13.0 installed (uv.lock: 0.13.0): the PDF was built outside "
+        "the locked environment"),
+        ("pillow not recorded, 13.0.0 installed (uv.lock: 12.0.0 or 13.0.0): the PDF was built "
+        "outside the locked environment"),
         "pango not recorded, 1.50.12 here (system library, not pinned by uv.lock)"]
 
 
@@ -383,13 +380,13 @@ def test_verify_names_what_differs_from_the_recorded_environment_and_uv_lock(tmp
     shown = "build/en/brochure.manifest.json"
     rebuilt_sha = sha(project.pdf_path("en", "brochure"))  # the same PDF, built again
     assert run.stderr.splitlines() == [
-        f"{shown}: weasyprint 69.0 recorded, {installed['weasyprint']} installed "
-        "(uv.lock: 69.0): run `uv sync --locked`",
-        f"{shown}: pango 1.1.1 recorded, {installed['pango']} here (system library, "
-        "not pinned by uv.lock)",
-        f"{shown}: NOT verified: rebuilt from commit {data['git']['commit'][:12]}, the PDF "
+        (f"{shown}: weasyprint 69.0 recorded, {installed['weasyprint']} installed "
+        "(uv.lock: 69.0): run `uv sync --locked`"),
+        (f"{shown}: pango 1.1.1 recorded, {installed['pango']} here (system library, "
+        "not pinned by uv.lock)"),
+        (f"{shown}: NOT verified: rebuilt from commit {data['git']['commit'][:12]}, the PDF "
         f"differs (sha256 {'0' * 16}… recorded, {rebuilt_sha[:16]}… rebuilt); "
-        "2 difference(s), listed above"]
+        "2 difference(s), listed above")]
 
 
 def test_verify_names_the_differences_when_the_rebuild_itself_fails(tmp_path, monkeypatch):
@@ -414,7 +411,7 @@ def test_verify_names_the_differences_when_the_rebuild_itself_fails(tmp_path, mo
     with pytest.raises(manifest.VerifyFailed) as info:
         manifest.verify(project, ["en"], ["brochure"], say=lines.append, warn=lines.append)
     installed = environment.versions()["weasyprint"]
-    assert lines == [f"build/en/brochure.manifest.json: weasyprint 69.0 recorded, {installed} "
-                     "installed (no uv.lock)"]
+    assert lines == [(f"build/en/brochure.manifest.json: weasyprint 69.0 recorded, {installed} "
+                     "installed (no uv.lock)")]
     assert str(info.value) == ("build/en/brochure.manifest.json: the rebuild from the recorded "
                                "commit failed: TypeError: boom")

@@ -9,20 +9,17 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
-from pypdf import PdfReader
-
-from pressroom.production import builder
-
-from pressroom.messages import catalogs
-
-from pressroom.messages import extract
-from pressroom.model.config import load_project
-from pressroom.errors import PressroomError, RenderError
-from pressroom.render.sandbox import RefusedURL, SandboxFetcher
-
 from conftest import FIXTURES, make_project, translated_project
 from fixture_translations import fill
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pypdf import PdfReader
+
+from pressroom.errors import PressroomError, RenderError
+from pressroom.messages import catalogs, extract
+from pressroom.model.config import load_project
+from pressroom.production import builder
+from pressroom.render.sandbox import RefusedURL, SandboxFetcher
 
 
 # --------------------------------------------------------------------------- sandbox
@@ -40,7 +37,7 @@ def test_sandbox_serves_project_files(fetcher):
     assert f.fetch((root / "layouts" / "ok.css").as_uri()).read() == b"p {}"
 
 
-@pytest.mark.parametrize("url,reason", [
+@pytest.mark.parametrize(("url", "reason"), [
     ("file:///etc/passwd", "outside the project"),
     ("http://example.org/x.css", "'http' URLs are not allowed"),
     ("https://example.org/font.ttf", "'https' URLs are not allowed"),
@@ -109,8 +106,8 @@ def test_html_in_a_translation_is_printed_as_text_and_flagged(proj, invoke_in):
     text = squeeze(pdf_text(results[0].path))
     assert "Detentionharmsthem." in text and "<script>" not in text
     # rendered all the same, the characters print as text, fetching nothing
-    from pressroom.render import document as render
     from pressroom.model.content import load_document
+    from pressroom.render import document as render
     doc = load_document(proj.content_path("brochure"), "content/brochure.yaml")
     result = render.build_one(proj, doc, "fr", catalogs.load_translations(proj, "fr"), "screen")
     text = squeeze(pdf_text(result.path))

@@ -7,27 +7,18 @@ import re
 import subprocess
 
 import pytest
-from weasyprint import HTML
-
-from pressroom.render import fingerprint
-from pressroom.production import builder
-
-from pressroom.messages import catalogs
-
-from pressroom.qa import gate
-
-from pressroom.render import layout
-
-from pressroom.qa import locate
-
-from pressroom.qa import layout_qa as qa
-
-from pressroom.render import document as render
-from pressroom.model.config import Project, load_project, policy
-from pressroom.errors import ConfigError
-
 from conftest import make_project, translated_project
 from fixture_translations import FR, fill
+from weasyprint import HTML
+
+from pressroom.errors import ConfigError
+from pressroom.messages import catalogs
+from pressroom.model.config import Project, load_project, policy
+from pressroom.production import builder
+from pressroom.qa import gate, locate
+from pressroom.qa import layout_qa as qa
+from pressroom.render import document as render
+from pressroom.render import fingerprint, layout
 
 pytestmark = pytest.mark.e2e
 

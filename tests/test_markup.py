@@ -2,12 +2,8 @@ import datetime as dt
 
 import pytest
 
-from pressroom.text import formatting
-
-from pressroom.text import markup
-
-from pressroom.text import typography
 from pressroom.errors import MarkupError
+from pressroom.text import formatting, markup, typography
 
 
 def fn(note_id):
@@ -70,7 +66,7 @@ def test_abbreviations_bind_to_numbers():
     assert fix("núm. 4, párr. 33") == "núm.\u00a04, párr.\u00a033"
 
 
-@pytest.mark.parametrize("lang,expected", [("en", "330,000"), ("es", "330.000"),
+@pytest.mark.parametrize(('lang', 'expected'), [("en", "330,000"), ("es", "330.000"),
                                            ("fr", "330\u202f000")])
 def test_numbers_per_locale(lang, expected):
     assert formatting.number(330000, lang) == expected

@@ -10,23 +10,22 @@ import re
 import unicodedata
 
 import pytest
+from conftest import make_project
+from fixture_translations import FR, fill
 from pypdf import PdfReader
 
+from pressroom.errors import PressroomError
 from pressroom.messages import catalogs, check, extract, plurals, pofile, stats
+from pressroom.messages.catalogs import Translations, load_translations
+from pressroom.messages.pseudo import pseudo_translations
+from pressroom.model.config import load_project
+from pressroom.model.content import load_document
 from pressroom.production import builder
 from pressroom.qa import gate, locate
 from pressroom.qa import layout_qa as qa
 from pressroom.render import layout
-from pressroom.review import screenshots
-from pressroom.messages.catalogs import Translations, load_translations
-from pressroom.model.config import load_project
-from pressroom.model.content import load_document
-from pressroom.errors import PressroomError
-from pressroom.messages.pseudo import pseudo_translations
 from pressroom.render.document import Localizer, make_environment, render_html
-
-from conftest import make_project
-from fixture_translations import FR, fill
+from pressroom.review import screenshots
 
 SINGULAR, PLURAL = "%(count)s page", "%(count)s pages"
 COUNTS = (0, 1, 2, 3, 11, 100)  # one number for each of Arabic's six forms
@@ -146,7 +145,7 @@ def test_ngettext_and_npgettext_calls_in_a_template(plural_project):
 def test_english_and_untranslated_plurals_follow_englishs_rule(plural_project):
     english = {n: f"{n} page" if n == 1 else f"{n} pages" for n in COUNTS}
     assert printed(plural_project, "en")[0] == english
-    set_plural(plural_project, "ar", FORMS["ar"][:5] + ("",))  # one form empty: untranslated
+    set_plural(plural_project, "ar", (*FORMS["ar"][:5], ""))  # one form empty: untranslated
     tx = load_translations(plural_project, "ar")
     shown, html = printed(plural_project, "ar", tx)
     assert shown == english
@@ -205,7 +204,7 @@ def _layouts_row(project, lang):
 def test_stats_count_a_plural_translated_only_when_every_form_is(plural_project):
     for lang in ("fr", "es", "zh", "ar"):
         before = _layouts_row(plural_project, lang)
-        set_plural(plural_project, lang, FORMS[lang][:-1] + ("",))
+        set_plural(plural_project, lang, (*FORMS[lang][:-1], ""))
         after = _layouts_row(plural_project, lang)
         assert (after.translated, after.untranslated) == \
             (before.translated - 1, before.untranslated + 1), lang
@@ -277,7 +276,7 @@ def test_check_placeholders_and_percent_signs_of_every_form(plural_project):
 
 
 def test_check_lists_empty_forms_as_untranslated(plural_project):
-    set_plural(plural_project, "ar", FORMS["ar"][:1] + ("",) + FORMS["ar"][2:4] + ("", ""))
+    set_plural(plural_project, "ar", (*FORMS["ar"][:1], "", *FORMS["ar"][2:4], "", ""))
     line = form_line(plural_project, "ar", 1)
     assert (f"locales/ar/LC_MESSAGES/messages.po:{line}: warning: untranslated: msgstr[1], "
             "msgstr[4], msgstr[5] empty") in findings(plural_project, "ar")
@@ -291,8 +290,8 @@ def test_the_gate_refuses_an_empty_msgstr_1(plural_project):
     verdict = gate.evaluate(plural_project, "es", ["brochure"])
     line = form_line(plural_project, "es", 1)
     plural_blockers = [str(b) for b in verdict.blockers if "msgstr" in b.reason]
-    assert plural_blockers == [f'locales/es/LC_MESSAGES/messages.po:{line}: untranslated: '
-                               f'msgstr[1] empty: "{SINGULAR}"']
+    assert plural_blockers == [(f'locales/es/LC_MESSAGES/messages.po:{line}: untranslated: '
+                               f'msgstr[1] empty: "{SINGULAR}"')]
     assert any(b.kind == gate.UNTRANSLATED for b in verdict.blockers
                if "msgstr[1]" in b.reason)
     assert verdict.refused_docs == {"brochure"}
@@ -305,8 +304,8 @@ def test_the_gate_refuses_a_check_error_in_one_form(plural_project):
     errors = [str(b) for b in gate.blockers(plural_project, "ar", ["brochure"])
               if b.kind == gate.CHECK_ERROR]
     line = form_line(plural_project, "ar", 4)
-    assert errors == [f"locales/ar/LC_MESSAGES/messages.po:{line}: msgstr[4]: placeholder "
-                      "%(total)s is not in the English"]
+    assert errors == [(f"locales/ar/LC_MESSAGES/messages.po:{line}: msgstr[4]: placeholder "
+                      "%(total)s is not in the English")]
 
 
 def test_a_malformed_plural_forms_header_is_one_line_at_its_line(plural_project):

@@ -13,16 +13,8 @@ import pytest
 from babel.messages.pofile import read_po
 from translate.storage import pypo
 
-from pressroom.messages import catalogs
-
-from pressroom.messages import check
-
-from pressroom.messages import extract
-
-from pressroom.messages import plurals
-
-from pressroom.messages import pofile
 from pressroom.errors import CatalogError
+from pressroom.messages import catalogs, check, extract, plurals, pofile
 
 LONG = ("Every year at least **330,000 children** are detained.[^global-study]")
 LONG_EDITED = ("Every single year, in more than eighty countries, at least **330,000 children** "
@@ -162,7 +154,7 @@ def test_plural_forms_of_an_existing_catalogue_are_never_rewritten(edited):
     assert "msgstr[2]" in po.read_text()
 
 
-@pytest.mark.parametrize("lang,count", [("ar", 6), ("zh", 1), ("ru", 3), ("es", 2), ("fr", 2)])
+@pytest.mark.parametrize(("lang", "count"), [("ar", 6), ("zh", 1), ("ru", 3), ("es", 2), ("fr", 2)])
 def test_new_catalogues_take_plural_forms_from_pressrooms_table(project, lang, count):
     (project.layouts_dir / "extra.html").write_text(PLURAL_TEMPLATE, encoding="utf-8")
     extract.extract(project)
@@ -184,7 +176,7 @@ def test_plural_rules_pick_the_form_gettext_would():
     for lang in ("ar", "ru", "fr", "es", "zh"):
         count, form = plurals.rule(plurals.PLURAL_FORMS[lang])
         reference = gettext.c2py(plurals.parse(plurals.PLURAL_FORMS[lang])[1])
-        for n in range(0, 230):
+        for n in range(230):
             assert form(n) == reference(n) < count
     ar = plurals.rule(plurals.PLURAL_FORMS["ar"])[1]
     assert [ar(n) for n in (0, 1, 2, 3, 11, 100, 102)] == [0, 1, 2, 3, 4, 5, 5]
@@ -208,7 +200,7 @@ def test_the_old_malformed_previous_line_is_reported_at_its_line(tmp_path):
     assert error.value.line == 6 and str(error.value).startswith("fr.po:6:")
 
 
-@pytest.mark.parametrize("broken,line", [
+@pytest.mark.parametrize(("broken", "line"), [
     ('msgid "Every day.\nmsgstr "x"', 6),             # unterminated string
     ('msgid "Every day."\nmsgstr "x"\nnonsense', 8),   # a stray line
 ])

@@ -6,13 +6,11 @@ import zlib
 
 import pikepdf
 import pytest
-
-from pressroom.production import builder
-
-from pressroom.qa import preflight
-from pressroom.model.config import load_project
-
 from conftest import make_project, translated_project
+
+from pressroom.model.config import load_project
+from pressroom.production import builder
+from pressroom.qa import preflight
 
 pytestmark = pytest.mark.e2e
 

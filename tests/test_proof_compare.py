@@ -5,12 +5,10 @@ import json
 import pytest
 from PIL import Image
 
-from pressroom.production import builder
-
 from pressroom import cli
-
-from pressroom.review import proof
 from pressroom.model.config import Project
+from pressroom.production import builder
+from pressroom.review import proof
 
 MM = 72 / 25.4
 

@@ -1,12 +1,11 @@
 """Property tests: random input either works or raises the project's own error."""
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from pressroom.text import markup
-
-from pressroom.text import typography
-from pressroom.model.content import load_document
 from pressroom.errors import PressroomError
+from pressroom.model.content import load_document
+from pressroom.text import markup, typography
 
 MARKUPISH = st.text(alphabet=st.sampled_from(list("ab *_[]()^:!?«» <>/&\\\n\"'x1.-")) ,
                     max_size=60)

@@ -4,20 +4,15 @@ index for translators (build/context/<lang>/)."""
 import json
 
 import pytest
+from conftest import make_project, translated_project
+from fixture_translations import FR
 from markupsafe import escape
 from PIL import Image
 
-from pressroom.production import builder
-
 from pressroom import cli
-
-from pressroom.review import proof
-
-from pressroom.review import screenshots
+from pressroom.production import builder
 from pressroom.render.layout import message_key
-
-from conftest import make_project, translated_project
-from fixture_translations import FR
+from pressroom.review import proof, screenshots
 
 pytestmark = pytest.mark.e2e
 
@@ -122,7 +117,7 @@ def test_index_and_json_list_every_message(shot):
     entries = json.loads((folder / "screenshots.json").read_text(encoding="utf-8"))
     strings = layout_data(project)["strings"]
     assert {e["key"] for e in entries} >= set(strings)
-    for context, msgid in strings.values():
+    for _context, msgid in strings.values():
         assert str(escape(msgid)) in html
     assert "**330,000 children**" in html  # the English with its markup, as in the catalogue
     assert "Les enfants sont *titulaires de droits*." in html

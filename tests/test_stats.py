@@ -1,12 +1,8 @@
 import json
 
-from pressroom.messages import catalogs
-
-from pressroom.messages import extract
-
-from pressroom.messages import stats
-
 from fixture_translations import ES, FR, fill
+
+from pressroom.messages import catalogs, extract, stats
 
 
 def test_stats_count_messages_words_fuzzy_and_untranslated(project, invoke_in):

@@ -4,19 +4,11 @@ init-lang and catalogue round trips."""
 import subprocess
 
 import pytest
-
-from pressroom.messages import catalogs
-
-from pressroom.messages import check
-
-from pressroom.messages import extract
-
-from pressroom.qa import gate
-
-from pressroom.messages import pseudo
-from pressroom.model.config import load_project
-
 from fixture_translations import ES, FR, fill
+
+from pressroom.messages import catalogs, check, extract, pseudo
+from pressroom.model.config import load_project
+from pressroom.qa import gate
 
 
 @pytest.fixture
@@ -72,7 +64,7 @@ def test_unbalanced_emphasis_and_raw_html():
     assert ("error", "raw HTML '<script>' is not allowed (it would print as text)") in out
 
 
-@pytest.mark.parametrize("translation,ok", [
+@pytest.mark.parametrize(("translation", "ok"), [
     ("330 000 enfants en 2019", True), ("330.000 niños en 2019", True),
     ("330 000 enfants en 2018", False), ("33 000 enfants en 2019", False)])
 def test_numbers_survive_in_any_locale_format(translation, ok):
@@ -100,8 +92,8 @@ def test_glossary_term_missing(tmp_path):
     terms = check.load_glossary(glossary)
     out = check.check_message("The best interests of the child come first.",
                               "Le bien de l’enfant passe avant tout.", set(), "fr", terms)
-    assert out == [("warning", "glossary: 'best interests of the child' should be "
-                               "'intérêt supérieur de l'enfant'")]
+    assert out == [("warning", ("glossary: 'best interests of the child' should be "
+                               "'intérêt supérieur de l'enfant'"))]
     assert check.check_message("The best interests of the child.",
                                "L’intérêt supérieur de l’enfant.", set(), "fr", terms) == []
 
@@ -234,6 +226,7 @@ def test_real_catalogues_round_trip_and_pass_msgfmt():
     python-format flag ("83% of" looks like a %o directive to Babel, and a wrong flag
     would make msgfmt and Poedit demand format directives in the translation)."""
     from conftest import REPO
+
     from pressroom.messages import pofile
     for lang in ("en", "es", "fr"):
         path = REPO / "locales" / lang / "LC_MESSAGES" / "messages.po"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from pressroom.review import watch
 from pressroom.model.config import load_project
+from pressroom.review import watch
 from pressroom.review.proof import page_files
 
 LINE = re.compile(r"^\d\d:\d\d:\d\d build/en/brochure\.pdf: \d+ pages, "

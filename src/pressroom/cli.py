@@ -13,18 +13,18 @@ import sys
 import threading
 import time
 
+from pressroom.errors import PressroomError
 from pressroom.messages import catalogs, languages
 from pressroom.messages import check as check_mod
 from pressroom.messages import extract as extract_mod
 from pressroom.messages import stats as stats_mod
+from pressroom.model.config import PSEUDO_LANGUAGES, load_project
 from pressroom.production import builder
 from pressroom.qa import gate
 from pressroom.qa import layout_qa as qa
 from pressroom.qa import preflight as preflight_mod
 from pressroom.render import document as render
 from pressroom.review import proof as proof_mod
-from pressroom.model.config import PSEUDO_LANGUAGES, load_project
-from pressroom.errors import PressroomError
 
 
 def _say(message: str) -> None:
@@ -103,7 +103,7 @@ def locate(lang=None, root=None) -> None:
 
 
 @user_errors
-def compile(lang=None, root=None) -> None:  # noqa: A001 - the task's name
+def compile(lang=None, root=None) -> None:
     project = load_project(root)
     for _lang, path, changed in catalogs.compile_catalogs(project,
                                                               project.select_languages(lang)):

@@ -1,1 +1,3 @@
-"""Messages: extraction, PO files, catalogues and their merge, plural rules, translation checks, pseudo-localisation, statistics."""
+"""Messages: extraction, PO files, catalogues and their merge, plural rules, translation checks,
+pseudo-localisation, statistics.
+"""

@@ -17,14 +17,13 @@ from babel.core import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 
-from pressroom.messages import plurals
-
-from pressroom.messages import pofile
-from pressroom.model.config import Project
-from pressroom.model.content import nothing_to_translate
 from pressroom.errors import CatalogError
 from pressroom.fsutil import atomic_write_bytes
+from pressroom.messages import plurals, pofile
 from pressroom.messages.pofile import PoCatalog
+from pressroom.model.config import Project
+from pressroom.model.content import nothing_to_translate
+
 
 def read_catalog(path: Path, shown: str, locale: str | None = None) -> PoCatalog:
     try:

@@ -19,12 +19,17 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from pressroom.text import markup
-
-from pressroom.messages import plurals
-from pressroom.messages.catalogs import forms, plural_setup, read_catalog_readonly, translator_flags, untranslated
-from pressroom.model.config import Project
 from pressroom.errors import PressroomError
+from pressroom.messages import plurals
+from pressroom.messages.catalogs import (
+    forms,
+    plural_setup,
+    read_catalog_readonly,
+    translator_flags,
+    untranslated,
+)
+from pressroom.model.config import Project
+from pressroom.text import markup
 
 ERROR, WARNING = "error", "warning"
 _HTML = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*>")
@@ -126,8 +131,8 @@ def check_message(msgid: str, msgstr: str, flags: set[str], lang: str,
     for marker, name in (("**", "strong"), ("*", "em")):
         opened = sum(1 for t in target if t.type == f"{name}_open")
         if opened != sum(1 for t in source if t.type == f"{name}_open"):
-            out.append((ERROR, f"{'bold' if name == 'strong' else 'emphasis'} ({marker}…{marker}) "
-                               "differs from the English: check that every marker is closed"))
+            out.append((ERROR, (f"{'bold' if name == 'strong' else 'emphasis'} ({marker}…{marker}) "
+                               "differs from the English: check that every marker is closed")))
             break
     if "*" in _runs(target) and "*" not in _runs(source):
         out.append((ERROR, "a '*' is left over: emphasis markers must come in pairs"))
@@ -146,21 +151,21 @@ def check_message(msgid: str, msgstr: str, flags: set[str], lang: str,
     for flag in flags:
         match = _MAX_LENGTH.match(flag)
         if match and len(msgstr) > int(match.group(1)):
-            out.append((ERROR, f"translation is {len(msgstr)} characters, over the limit of "
-                               f"{match.group(1)}"))
+            out.append((ERROR, (f"translation is {len(msgstr)} characters, over the limit of "
+                               f"{match.group(1)}")))
 
     if msgstr == msgid and "ignore-same" not in flags and re.search(r"[a-z]{3}", msgid) \
             and not re.fullmatch(r"[\w./()-]*\d[\w./()-]*", msgid):  # symbols such as A/RES/71/1
-        out.append((WARNING, "translation identical to the English (add the flag ignore-same "
-                             "if that is right)"))
+        out.append((WARNING, ("translation identical to the English (add the flag ignore-same "
+                             "if that is right)")))
 
     folded_source, folded_target = _fold(_runs(source, skip_emphasis=True)), _fold(msgstr)
     for term in glossary:
         wanted = term.translations.get(lang) or term.translations.get(lang.split("_")[0])
         if wanted and term.pattern.search(folded_source) and \
                 not any(alt in folded_target for alt in wanted):
-            out.append((WARNING, f"glossary: '{term.english}' should be "
-                                 f"'{' or '.join(wanted)}'"))
+            out.append((WARNING, (f"glossary: '{term.english}' should be "
+                                 f"'{' or '.join(wanted)}'")))
     return out
 
 

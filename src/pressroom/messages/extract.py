@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import DEFAULT_KEYWORDS, extract as babel_extract_messages
+from babel.messages.extract import DEFAULT_KEYWORDS
+from babel.messages.extract import extract as babel_extract_messages
 from jinja2.ext import babel_extract
 
+from pressroom.errors import RenderError
+from pressroom.fsutil import atomic_write_bytes
 from pressroom.messages import pofile
 from pressroom.model.config import Project
 from pressroom.model.content import Document, load_document, nothing_to_translate
-from pressroom.errors import RenderError
-from pressroom.fsutil import atomic_write_bytes
 
 TEMPLATE_SUFFIXES = (".html", ".j2", ".jinja")
 KEYWORDS = {**DEFAULT_KEYWORDS, "pgettext": ((1, "c"), 2)}
@@ -47,10 +48,10 @@ def template_files(layouts_dir: Path) -> list[Path]:
 def _creation_date(documents: Iterable[Document]) -> _dt.datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
-        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc)
+        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.UTC)
     dates = [doc.date for doc in documents]
     day = max(dates) if dates else _dt.date(2000, 1, 1)
-    return _dt.datetime(day.year, day.month, day.day, tzinfo=_dt.timezone.utc)
+    return _dt.datetime(day.year, day.month, day.day, tzinfo=_dt.UTC)
 
 
 def add_document(catalog: Catalog, doc: Document, shown: str) -> None:

@@ -6,11 +6,11 @@ from pathlib import Path
 
 from babel.core import Locale, UnknownLocaleError
 
-from pressroom.messages.catalogs import update
-from pressroom.model.config import PSEUDO_LANGUAGES, Project
 from pressroom.errors import ConfigError
-from pressroom.messages.extract import extract
 from pressroom.fsutil import atomic_write_bytes
+from pressroom.messages.catalogs import update
+from pressroom.messages.extract import extract
+from pressroom.model.config import PSEUDO_LANGUAGES, Project
 
 
 def init_language(project: Project, code: str) -> Path:

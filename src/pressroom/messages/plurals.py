@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import gettext
 import re
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Callable
 
 _ONE = "nplurals=1; plural=0;"
 _NOT_ONE = "nplurals=2; plural=(n != 1);"

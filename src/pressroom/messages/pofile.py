@@ -21,6 +21,7 @@ as ``#~``. The header is written back field by field as it was read; only
 
 from __future__ import annotations
 
+import contextlib
 import re
 import textwrap
 
@@ -98,10 +99,8 @@ class PoCatalog(Catalog):
 
         value = self.field("Plural-Forms") if hasattr(self, "fields") else None
         if value:
-            try:
+            with contextlib.suppress(ValueError):
                 self._num_plurals, self._plural_expr = plurals.parse(value)
-            except ValueError:
-                pass
 
     @property
     def plural_rule(self):

@@ -14,6 +14,7 @@ import re
 from pressroom.messages import plurals
 from pressroom.messages.catalogs import Translations
 from pressroom.model.config import PSEUDO_LANGUAGES  # noqa: F401  (re-exported)
+
 EXPANSION = 0.35
 _ACCENTS = str.maketrans("aceinouyAEIOUCNY", "áçéîñöûýÅÉÎÖÛÇÑÝ")
 # Protected pieces: footnote refs, link targets, emphasis markers, link brackets,

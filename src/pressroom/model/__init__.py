@@ -1,1 +1,3 @@
-"""The project and its content: `[tool.pressroom]` configuration, artefact paths, the content documents."""
+"""The project and its content: `[tool.pressroom]` configuration, artefact paths, the content
+documents.
+"""

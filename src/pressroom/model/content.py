@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from pressroom.text import markup
 from pressroom.errors import ContentError
+from pressroom.text import markup
 
 FOOTNOTE_REF = re.compile(r"\[\^([^\]]*)\]")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")

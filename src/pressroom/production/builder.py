@@ -25,8 +25,13 @@ from pressroom.model.config import PSEUDO_LANGUAGES, Project, load_project
 from pressroom.model.content import Document, load_document
 from pressroom.render import environment
 from pressroom.render.document import PROFILES, BuildResult, build_one
-from pressroom.render.fingerprint import (fingerprint, layouts_digest, read_record,
-                                          translations_for, up_to_date)
+from pressroom.render.fingerprint import (
+    fingerprint,
+    layouts_digest,
+    read_record,
+    translations_for,
+    up_to_date,
+)
 
 
 def _stamp(result: BuildResult, key: str) -> None:

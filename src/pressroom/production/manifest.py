@@ -33,11 +33,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from pressroom.render import environment
-from pressroom.model.config import PSEUDO_LANGUAGES, Project
 from pressroom.errors import PressroomError
 from pressroom.fsutil import atomic_write_bytes
 from pressroom.fsutil import sha256_file_cached as _sha256
+from pressroom.model.config import PSEUDO_LANGUAGES, Project
+from pressroom.render import environment
 
 SCHEMA = 2  # 2: the environment (more versions, pressroom's code, system fonts)
 _KINDS = {".html": "templates", ".css": "stylesheets", ".ttf": "fonts", ".otf": "fonts",
@@ -186,7 +186,9 @@ class ManifestWriter:
         path = Project.manifest_path(pdf)
         data = build_manifest(self.project, doc, lang, pdf, pages, shared=self._shared,
                               git=self._git, env=self._env)
-        from pressroom.qa.gate import print_run  # --allow-incomplete, and the strings printed in English
+        from pressroom.qa.gate import (
+            print_run,  # --allow-incomplete, and the strings printed in English
+        )
 
         data["print_run"] = print_run(self.project, doc, lang, self.allow_incomplete)
         atomic_write_bytes(path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode())

@@ -21,11 +21,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pressroom.errors import PressroomError
 from pressroom.messages.catalogs import plural_setup, read_catalog_readonly, untranslated
-from pressroom.messages.check import (ERROR, entry_findings, load_glossary, qa_flags, template_flags,
-                    untranslated_reason)
+from pressroom.messages.check import (
+    ERROR,
+    entry_findings,
+    load_glossary,
+    qa_flags,
+    template_flags,
+    untranslated_reason,
+)
 from pressroom.model.config import PSEUDO_LANGUAGES, Project, policy
-from pressroom.errors import ConfigError, PressroomError
 
 UNTRANSLATED, FUZZY, CHECK_ERROR = "untranslated", "fuzzy", "error"
 

@@ -21,13 +21,11 @@ document's policy (``layout = "error" | "warning"``).
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from pressroom.messages.catalogs import read_catalog_readonly
 from pressroom.messages.check import ERROR, WARNING, Finding
-from pressroom.model.config import Project
+from pressroom.model.config import Project, policy
 from pressroom.model.content import load_document
-from pressroom.model.config import policy
 from pressroom.render.layout import Issue, message_key
 
 GROWTH_LISTED = 5

@@ -18,13 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from pressroom.fsutil import atomic_write_bytes
 from pressroom.messages.catalogs import LOCATION as _LOCATION
 from pressroom.messages.catalogs import is_location, read_catalog
-from pressroom.model.config import Project
 from pressroom.messages.extract import clean_flags, render_po
-from pressroom.fsutil import atomic_write_bytes
-from pressroom.render.layout import describe_pages, message_key, page_summary
+from pressroom.model.config import Project
 from pressroom.qa.layout_qa import load_layout
+from pressroom.render.layout import describe_pages, message_key, page_summary
 
 Key = tuple[str | None, str]
 

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pressroom.model.config import Project
 from pressroom.errors import PressroomError
 from pressroom.fsutil import atomic_write_bytes
+from pressroom.model.config import Project
 
 MM = 72 / 25.4
 MIN_DPI = 300
@@ -88,8 +88,7 @@ def _fonts_of(container, depth: int = 0):
     resources = container.get("/Resources")
     if resources is None or depth > 8:
         return
-    for font in (resources.get("/Font") or {}).values():
-        yield font
+    yield from (resources.get("/Font") or {}).values()
     for xobject in (resources.get("/XObject") or {}).values():
         if xobject.get("/Subtype") == "/Form":
             yield from _fonts_of(xobject, depth + 1)
@@ -373,8 +372,8 @@ class _CurrentInputs:
         self._translations: dict = {}
 
     def why_not(self, doc: str, lang: str) -> str | None:
-        from pressroom.render import fingerprint
         from pressroom.model.content import load_document
+        from pressroom.render import fingerprint
 
         pdf = self.project.pdf_path(lang, doc, self.profile)
         if not fingerprint.read_record(pdf).get("key"):

@@ -1,1 +1,3 @@
-"""One PDF: the view model, the WeasyPrint adapter (engine), layout analysis, print marks, and the fingerprint of its inputs."""
+"""One PDF: the view model, the WeasyPrint adapter (engine), layout analysis, print marks, and the
+fingerprint of its inputs.
+"""

@@ -19,26 +19,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
-from jinja2 import TemplateNotFound, TemplateSyntaxError
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+)
 from markupsafe import Markup, escape
 
 from pressroom import __version__
-
-from pressroom.text import formatting
-
-from pressroom.render import layout
-
-from pressroom.text import markup
-
-from pressroom.render import printmarks
-
-from pressroom.text import typography
+from pressroom.errors import MarkupError, PressroomError, RenderError
+from pressroom.fsutil import atomic_write_bytes
 from pressroom.messages.catalogs import Translations
 from pressroom.model.config import PSEUDO_LANGUAGES, Project
 from pressroom.model.content import Block, Document, Text
-from pressroom.errors import MarkupError, PressroomError, RenderError
-from pressroom.fsutil import atomic_write_bytes
+from pressroom.render import layout, printmarks
+from pressroom.text import formatting, markup, typography
 
 PROFILES = ("print", "screen", "proof")
 
@@ -416,7 +414,10 @@ def build_one(project: Project, doc: Document, lang: str, translations: Translat
     loc = Localizer(doc, shown, translations, source=lang == project.source_language,
                     proof=profile == "proof", assets=project.content_dir)
     profile_icc = printmarks.cmyk_profile(project) if profile == "print" else None
-    from pressroom.render.sandbox import RefusedURL, SandboxFetcher  # imports WeasyPrint: only when rendering
+    from pressroom.render.sandbox import (  # imports WeasyPrint: only when rendering
+        RefusedURL,
+        SandboxFetcher,
+    )
 
     fetcher = SandboxFetcher([project.layouts_dir, project.content_dir],
                              files=[profile_icc] if profile_icc else [])

@@ -21,6 +21,7 @@ the build fingerprint (:mod:`pressroom.production.builder`) and the manifest rec
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import functools
@@ -34,8 +35,8 @@ from pathlib import Path
 
 import pressroom
 from pressroom import __version__
-from pressroom.model.config import Project
 from pressroom.fsutil import sha256_file_cached
+from pressroom.model.config import Project
 
 # The Python libraries whose version can change the bytes of a PDF: WeasyPrint and
 # what it renders with (pydyf writes the PDF, tinyhtml5 parses the HTML, tinycss2
@@ -57,7 +58,7 @@ _NOT_FAMILIES = {"inherit", "initial", "unset", "revert", "revert-layer", "none"
 
 
 # --------------------------------------------------------------------------- source
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def source(package: Path | None = None) -> dict:
     """The sha256 of pressroom's own code: every file of the installed package
     (its relative path and its bytes; not bytecode, hidden or backup files), with
@@ -146,10 +147,8 @@ def versions() -> dict[str, str]:
     a library that is not installed is left out."""
     out = {"pressroom": __version__, "python": platform.python_version()}
     for name in RENDERING_LIBRARIES:
-        try:
+        with contextlib.suppress(PackageNotFoundError):
             out[name] = version(name)
-        except PackageNotFoundError:
-            pass
     for name, read in (("cldr", cldr_version), ("pango", pango_version),
                        ("harfbuzz", harfbuzz_version), ("fontconfig", fontconfig_version)):
         found = read()
@@ -192,7 +191,7 @@ def _split_families(value: str) -> list[str]:
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def resolve_fonts(families: tuple[str, ...]) -> dict[str, str]:
     """Each family -> the font file fontconfig chooses for it ({} without fontconfig)."""
     lib = _fontconfig()

@@ -117,7 +117,7 @@ class Issue:
 
 
 class _Frame:
-    __slots__ = ("label", "element", "left", "top", "right", "bottom")
+    __slots__ = ("bottom", "element", "label", "left", "right", "top")
 
     def __init__(self, label, element, left, top, right, bottom):
         self.label, self.element = label, element

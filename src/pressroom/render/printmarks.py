@@ -21,8 +21,8 @@ import re
 import uuid
 from pathlib import Path
 
-from pressroom.model.config import Project
 from pressroom.errors import ConfigError
+from pressroom.model.config import Project
 
 DEFAULT_CMYK_PROFILE = "/usr/share/color/icc/ghostscript/default_cmyk.icc"
 MM = 72 / 25.4

@@ -18,9 +18,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pressroom.model.config import Project
 from pressroom.errors import PressroomError
 from pressroom.fsutil import atomic_write_bytes
+from pressroom.model.config import Project
 
 LABEL_HEIGHT = 18
 MM = 72 / 25.4

@@ -26,13 +26,13 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from pressroom.messages.catalogs import load_translations, read_catalog_readonly
-from pressroom.model.config import PSEUDO_LANGUAGES, Project
 from pressroom.errors import PressroomError
 from pressroom.fsutil import atomic_write_bytes
+from pressroom.messages.catalogs import load_translations, read_catalog_readonly
+from pressroom.model.config import PSEUDO_LANGUAGES, Project
+from pressroom.qa.layout_qa import message_lines
 from pressroom.render.layout import describe_pages, message_key, page_summary
 from pressroom.review.proof import MM, png_bytes, trim_origins
-from pressroom.qa.layout_qa import message_lines
 
 DPI = 110
 MARGIN_MM = 12.0  # page shown around the message

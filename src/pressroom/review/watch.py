@@ -32,12 +32,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pressroom.production import builder
-
-from pressroom.qa import preflight as preflight_mod
-from pressroom.model.config import Project, load_project
 from pressroom.errors import PressroomError
 from pressroom.fsutil import atomic_write_bytes
+from pressroom.model.config import Project, load_project
+from pressroom.production import builder
+from pressroom.qa import preflight as preflight_mod
 from pressroom.review.proof import page_files, render_pages, write_page_pngs
 
 PREVIEW_DPI = 60  # an A5 page is 350 x 500 px: readable on screen, quick to draw

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
