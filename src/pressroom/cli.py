@@ -294,7 +294,7 @@ def _report_proof_changes(project, results) -> None:
     summary = (", ".join(f"{n} page(s) {s}" for s, n in counts.items() if n)
                or "no page changed")
     _say(f"compared with the previous proof: {summary} "
-         f"({project.rel(proof_mod.changes_path(project))})")
+         f"({project.rel(project.proof_changes_path)})")
 
 
 def _dpi(value, default: float) -> float:
