@@ -289,7 +289,7 @@ def test_fuzzy_entries_have_their_own_rule(french):
 def test_a_bad_policy_is_a_clear_configuration_error(french, rule):
     # checked when the project is loaded; the message names the key, dotted
     key = rule.split()[0]
-    with pytest.raises(ConfigError, match=rf"^tool\.pressroom\.policy\.brochure\.{key}: "):
+    with pytest.raises(ConfigError, match=rf"^pyproject\.toml:\d+: tool\.pressroom\.policy\.brochure\.{key}: "):
         with_policy(french, f"[tool.pressroom.policy.brochure]\n{rule}\n")
 
 

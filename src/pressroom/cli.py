@@ -429,4 +429,4 @@ def screenshots(lang=None, doc=None, dpi=None, root=None) -> None:
         extra = f", {r.removed} removed" if r.removed else ""
         unprinted = f"; {r.unprinted} catalogue message(s) not printed" if r.unprinted else ""
         _say(f"{project.rel(r.directory)}/: {r.shots} screenshots ({r.written} written, "
-             f"{r.shots - r.written} unchanged{extra}), index.html{unprinted}")
+             f"{r.shots - r.written} unchanged{extra}), {r.index.name}{unprinted}")
