@@ -75,7 +75,7 @@ def test_changed_page_is_located_in_millimetres_of_the_trimmed_page(drawn):
     write_pdf(pdf, [[(40, 40, 10, 10)], [(40, 40, 10, 10)]])
     first = compare(project)
     assert first.no_baseline == ["en"] and first.changes == []
-    assert sorted(proof.page_files(proof.pages_dir(project, "brochure", "en"))) == [1, 2]
+    assert sorted(proof.page_files(project.proof_pages_dir("brochure", "en"))) == [1, 2]
 
     write_pdf(pdf, [[(40, 40, 10, 10)], [(40, 40, 10, 10), (100, 100, 50, 50)]])
     result = compare(project)
@@ -86,9 +86,9 @@ def test_changed_page_is_located_in_millimetres_of_the_trimmed_page(drawn):
     expected = ((100 - 20) / MM, (280 - 150) / MM, (150 - 20) / MM, (280 - 100) / MM)
     assert change.bbox_mm == pytest.approx(expected, abs=0.5)
     assert change.fraction == pytest.approx(50 * 50 / (300 * 300), rel=0.1)
-    assert change.diff == proof.diff_dir(project, "brochure", "en") / "page-02.png"
+    assert change.diff == project.proof_diff_dir("brochure", "en") / "page-02.png"
     assert change.diff.exists()
-    assert not (proof.diff_dir(project, "brochure", "en") / "page-01.png").exists()
+    assert not (project.proof_diff_dir("brochure", "en") / "page-01.png").exists()
 
 
 def test_added_and_removed_pages_are_reported(drawn):
@@ -98,7 +98,7 @@ def test_added_and_removed_pages_are_reported(drawn):
     write_pdf(pdf, [[(40, 40, 10, 10)], [], [], [(10, 10, 5, 5)]])
     added = compare(project)
     assert [(c.page, c.status) for c in added.changes] == [(3, "added"), (4, "added")]
-    stored = proof.pages_dir(project, "brochure", "en")
+    stored = project.proof_pages_dir("brochure", "en")
     assert sorted(proof.page_files(stored)) == [1, 2, 3, 4]
 
     write_pdf(pdf, [[(40, 40, 10, 10)]])
@@ -106,7 +106,7 @@ def test_added_and_removed_pages_are_reported(drawn):
     assert [(c.page, c.status) for c in removed.changes] == \
         [(2, "removed"), (3, "removed"), (4, "removed")]
     assert sorted(proof.page_files(stored)) == [1]  # the baseline is the new proof
-    report = json.loads(proof.changes_path(project).read_text())
+    report = json.loads(project.proof_changes_path.read_text())
     assert [(c["page"], c["status"]) for c in report["changes"]] == \
         [(2, "removed"), (3, "removed"), (4, "removed")]
 
@@ -137,7 +137,7 @@ def test_compare_lists_the_pages_a_token_changed_and_nothing_else(project, capsy
 
     figures, pages = page_with(pdf, "330,000")  # the key figures, ruled in --accent-2
     contents, _ = page_with(pdf, "Contents")  # no --accent-2 there, nor on the back cover
-    report = json.loads(proof.changes_path(project).read_text())
+    report = json.loads(project.proof_changes_path.read_text())
     changed = {c["page"] for c in report["changes"]}
     assert figures in changed
     assert contents not in changed and pages not in changed
@@ -147,7 +147,7 @@ def test_compare_lists_the_pages_a_token_changed_and_nothing_else(project, capsy
         assert (project.root / c["diff"]).exists()
         left, top, right, bottom = c["bbox_mm"]
         assert -3.5 <= left < right <= 151.5 and -3.5 <= top < bottom <= 213.5  # A5 + bleed
-    diffs = proof.page_files(proof.diff_dir(project, "brochure", "en"))
+    diffs = proof.page_files(project.proof_diff_dir("brochure", "en"))
     assert sorted(diffs) == sorted(changed)
     with Image.open(diffs[figures]) as image:
         assert (220, 0, 0) in {rgb for _n, rgb in image.getcolors(1 << 20)}
@@ -155,8 +155,8 @@ def test_compare_lists_the_pages_a_token_changed_and_nothing_else(project, capsy
 
     cli.proof(doc="brochure", lang="en", compare=True, root=project.root)  # nothing changed
     assert "compared with the previous proof: no page changed" in capsys.readouterr().out
-    assert json.loads(proof.changes_path(project).read_text())["changes"] == []
-    assert proof.page_files(proof.diff_dir(project, "brochure", "en")) == {}
+    assert json.loads(project.proof_changes_path.read_text())["changes"] == []
+    assert proof.page_files(project.proof_diff_dir("brochure", "en")) == {}
 
 
 @pytest.mark.e2e

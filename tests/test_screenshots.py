@@ -54,7 +54,7 @@ def test_one_image_per_message_printed(shot):
         data = layout_data(project, lang)
         printed = {r["key"] for r in data["regions"]}
         assert printed and printed <= set(data["strings"])
-        folder = screenshots.context_dir(project, lang)
+        folder = project.context_dir(lang)
         assert {p.stem for p in folder.glob("*.png")} == printed
         assert results[lang].shots == results[lang].written == len(printed)
         # a string looked up but on no page (here the unused short title) has no image
@@ -73,7 +73,7 @@ def test_image_is_a_crop_outlined_around_the_text(shot):
     page_number = regions[0]["page"]
     [page_image] = [img for n, img in enumerate(proof.render_pages(pdf, screenshots.DPI),
                                                 start=1) if n == page_number]
-    with Image.open(screenshots.context_dir(project, "fr") / f"{key}.png") as png:
+    with Image.open(project.context_dir("fr") / f"{key}.png") as png:
         crop = png.convert("RGB")
     assert crop.width < page_image.width / 2 and crop.height < page_image.height / 2
     outline = outline_pixels(crop)
@@ -112,7 +112,7 @@ def test_image_is_a_crop_outlined_around_the_text(shot):
 
 def test_index_and_json_list_every_message(shot):
     project, _ = shot
-    folder = screenshots.context_dir(project, "fr")
+    folder = project.context_dir("fr")
     html = (folder / "index.html").read_text(encoding="utf-8")
     entries = json.loads((folder / "screenshots.json").read_text(encoding="utf-8"))
     strings = layout_data(project)["strings"]
@@ -141,7 +141,7 @@ def test_index_and_json_list_every_message(shot):
     assert "untranslated: printed in English" in html
     assert "fuzzy: printed in English until reviewed" in html
     # the source language: its lines are those of the content file
-    english = json.loads((screenshots.context_dir(project, "en") / "screenshots.json")
+    english = json.loads((project.context_dir("en") / "screenshots.json")
                          .read_text(encoding="utf-8"))
     assert {e["file"] for e in english if e["image"]} >= {"content/brochure.yaml"}
     assert all(e["state"] == "source" for e in english)
@@ -149,7 +149,7 @@ def test_index_and_json_list_every_message(shot):
 
 def test_second_run_writes_nothing_and_drops_stale_images(shot, capsys):
     project, _ = shot
-    folder = screenshots.context_dir(project, "fr")
+    folder = project.context_dir("fr")
     stamps = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
     stale, other = folder / "0123456789ab.png", folder / "notes.png"
     stale.write_bytes(b"old")

@@ -21,7 +21,7 @@ LINE = re.compile(r"^\d\d:\d\d:\d\d build/en/brochure\.pdf: \d+ pages, "
 
 
 def previews(project):
-    folder = watch.preview_dir(project, "en", "brochure")
+    folder = project.preview_dir("en", "brochure")
     return {n: p.read_bytes() for n, p in page_files(folder).items()}
 
 
@@ -73,7 +73,7 @@ def test_a_token_change_redraws_the_previews_whose_pixels_changed(project):
     before = previews(project)
     assert sorted(before) == list(range(1, shown.pages + 1))
 
-    folder = watch.preview_dir(project, "en", "brochure")
+    folder = project.preview_dir("en", "brochure")
     stamps = {n: p.stat().st_mtime_ns for n, p in page_files(folder).items()}
     tokens = project.layouts_dir / "tokens.css"
     old = "--accent-2: device-cmyk(0 0.6 0.95 0)"  # key figures and the cover's rule only

@@ -294,7 +294,7 @@ def _report_proof_changes(project, results) -> None:
     summary = (", ".join(f"{n} page(s) {s}" for s, n in counts.items() if n)
                or "no page changed")
     _say(f"compared with the previous proof: {summary} "
-         f"({project.rel(proof_mod.changes_path(project))})")
+         f"({project.rel(project.proof_changes_path)})")
 
 
 def _dpi(value, default: float) -> float:
@@ -429,4 +429,4 @@ def screenshots(lang=None, doc=None, dpi=None, root=None) -> None:
         extra = f", {r.removed} removed" if r.removed else ""
         unprinted = f"; {r.unprinted} catalogue message(s) not printed" if r.unprinted else ""
         _say(f"{project.rel(r.directory)}/: {r.shots} screenshots ({r.written} written, "
-             f"{r.shots - r.written} unchanged{extra}), index.html{unprinted}")
+             f"{r.shots - r.written} unchanged{extra}), {r.index.name}{unprinted}")

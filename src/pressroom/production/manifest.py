@@ -132,7 +132,7 @@ def _git_state(project: Project) -> tuple[str | None, list[str]]:
     dirty: list[str] = []
     if commit:
         watched = [str(p) for p in (project.content_dir, project.layouts_dir,
-                                    project.locales_dir, project.root / "pyproject.toml",
+                                    project.locales_dir, project.pyproject_path,
                                     project.root / "src") if p.exists()]
         status = _git(project.root, "status", "--porcelain", "--", *watched) or ""
         dirty = sorted(line[3:] for line in status.splitlines() if line.strip())
@@ -323,7 +323,7 @@ def _rebuild(root: Path, doc: str, lang: str, shown: str) -> Path:
                              cwd=root, env=env, capture_output=True, text=True, timeout=1800)
     except (OSError, subprocess.SubprocessError) as exc:
         raise VerifyFailed(f"the rebuild could not run: {exc}", shown) from None
-    pdf = root / "build" / lang / f"{doc}.pdf"
+    pdf = Project(root=root).pdf_path(lang, doc)
     if run.returncode != 0 or not pdf.exists():
         last = (run.stderr.strip().splitlines() or ["(no message)"])[-1]
         raise VerifyFailed(f"the rebuild from the recorded commit failed: {last}", shown)

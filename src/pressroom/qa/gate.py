@@ -137,7 +137,7 @@ def blockers(project: Project, lang: str, docs: list[str]) -> list[Blocker]:
 
 
 def release_languages(project: Project) -> set[str]:
-    return set(project.options.get("release_languages", project.languages))
+    return set(project.release_languages)
 
 
 class GateRefused(PressroomError):

@@ -307,8 +307,8 @@ def _inspect(project: Project, path: Path, shown: str, doc: str,
         problems += _colour_and_image_problems(pdf, shown, check_rgb=not screen)
         pages = len(pdf.pages)
         if not screen:
-            problems += _box_problems(pdf, shown, float(project.options.get("bleed_mm", 3)))
-            multiple = int(project.options.get("page_multiple", {}).get(doc, 1) or 1)
+            problems += _box_problems(pdf, shown, project.settings.bleed_mm)
+            multiple = project.settings.page_multiple(doc)
             if pages % multiple:
                 problems.append(Problem(shown, None, f"{pages} pages: a {doc} must have a multiple "
                                         f"of {multiple} pages"))
@@ -335,7 +335,7 @@ def preflight(project: Project, langs: list[str], docs: list[str],
             problems += found
             if count:
                 pages[(doc, lang)] = count
-    limit = int(project.options.get("max_page_difference", 0))
+    limit = project.settings.max_page_difference
     current = _CurrentInputs(project, profile)
     for doc in docs if profile == "print" else []:  # printed editions are imposed alike
         known = {}
@@ -354,7 +354,7 @@ def preflight(project: Project, langs: list[str], docs: list[str],
             known[lang] = count
         if known and max(known.values()) - min(known.values()) > limit:
             listed = ", ".join(f"{lang} {n}" for lang, n in known.items())
-            problems.append(Problem(f"build/*/{doc}.pdf", None,
+            problems.append(Problem(project.rel(project.pdf_path("*", doc)), None,
                                     f"page counts differ across languages ({listed}); "
                                     f"max_page_difference is {limit}"))
     return problems, pages

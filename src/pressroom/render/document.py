@@ -400,7 +400,7 @@ def _pdf_options(project: Project, profile: str, html: str) -> dict:
         return {"pdf_tags": True, "pdf_variant": "pdf/ua-1"}
     if profile == "proof":  # for reviewers' desk printers: plain PDF, trimmed pages
         return {}
-    marks = bool(project.options.get("crop_marks", True))
+    marks = project.settings.crop_marks
     return {"pdf_variant": "pdf/x-4",
             "finisher": printmarks.finisher(html.encode("utf-8"), marks)}
 
@@ -423,7 +423,7 @@ def build_one(project: Project, doc: Document, lang: str, translations: Translat
                              files=[profile_icc] if profile_icc else [])
     html = render_html(project, doc, loc, profile=profile, cmyk_profile=profile_icc)
     document, warnings = _render_document(project, html, fetcher)
-    multiple = int(project.options.get("page_multiple", {}).get(doc.name, 1) or 1)
+    multiple = project.settings.page_multiple(doc.name)
     pages = len(document.pages)
     if multiple > 1 and pages % multiple and profile in ("print", "proof"):
         pad = math.ceil(pages / multiple) * multiple - pages

@@ -34,7 +34,7 @@ _DOC_ID = re.compile(rb"xmp\.did:[0-9a-fA-F-]{36}")
 
 
 def cmyk_profile(project: Project) -> Path:
-    configured = project.options.get("cmyk_profile", DEFAULT_CMYK_PROFILE)
+    configured = project.settings.cmyk_profile or DEFAULT_CMYK_PROFILE
     path = Path(configured)
     if not path.is_absolute():
         path = project.root / path

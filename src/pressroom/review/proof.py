@@ -17,10 +17,14 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pressroom.errors import PressroomError
 from pressroom.fsutil import atomic_write_bytes
 from pressroom.model.config import Project
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 LABEL_HEIGHT = 18
 MM = 72 / 25.4
@@ -184,8 +188,8 @@ class PageDiff:
     changed: int  # pixels differing by more than PIXEL_THRESHOLD
     total: int
     bbox: tuple[int, int, int, int] | None  # of the differing pixels, in the new image
-    mask: object  # "L" image: 255 where a pixel differs
-    new: object  # the new page (on a common canvas when the sizes differ)
+    mask: Image  # "L" image: 255 where a pixel differs
+    new: Image  # the new page (on a common canvas when the sizes differ)
 
     @property
     def fraction(self) -> float:
@@ -240,7 +244,7 @@ def diff_image(diff: PageDiff):
 def compare_pages(old: list, new: list) -> list[tuple[int, str, PageDiff | None]]:
     """(page, status, diff) for every page that is not the same in ``old`` and
     ``new``: "changed" pages with their diff, "added" and "removed" pages."""
-    found = []
+    found: list[tuple[int, str, PageDiff | None]] = []
     for number in range(1, max(len(old), len(new)) + 1):
         if number > len(old):
             found.append((number, "added", None))
@@ -253,29 +257,13 @@ def compare_pages(old: list, new: list) -> list[tuple[int, str, PageDiff | None]
     return found
 
 
-def _bbox_mm(bbox, dpi: float, origin: tuple[float, float]) -> tuple[float, ...]:
+def _bbox_mm(bbox, dpi: float,
+             origin: tuple[float, float]) -> tuple[float, float, float, float]:
     """A pixel box as millimetres from the top-left corner of the trimmed page."""
     left, top, right, bottom = bbox
     dx, dy = origin
     return ((left * 72 / dpi - dx) / MM, (top * 72 / dpi - dy) / MM,
             (right * 72 / dpi - dx) / MM, (bottom * 72 / dpi - dy) / MM)
-
-
-def _folder(lang: str, profile: str) -> str:
-    """Each profile keeps its own baseline (a screen page has no bleed)."""
-    return lang if profile == "print" else f"{lang}.{profile}"
-
-
-def pages_dir(project: Project, doc: str, lang: str, profile: str = "print") -> Path:
-    return project.build_dir / "proof" / "pages" / doc / _folder(lang, profile)
-
-
-def diff_dir(project: Project, doc: str, lang: str, profile: str = "print") -> Path:
-    return project.build_dir / "proof" / "diff" / doc / _folder(lang, profile)
-
-
-def changes_path(project: Project) -> Path:
-    return project.build_dir / "proof" / "diff" / "changes.json"
 
 
 def _compare_and_keep(project: Project, doc: str, lang: str, pdf: Path, compare: bool,
@@ -287,8 +275,8 @@ def _compare_and_keep(project: Project, doc: str, lang: str, pdf: Path, compare:
     pages = render_pages(pdf, page_dpi)
     changes: list[PageChange] | None = None
     if compare:
-        old = load_pages(pages_dir(project, doc, lang, profile))
-        out = diff_dir(project, doc, lang, profile)
+        old = load_pages(project.proof_pages_dir(doc, lang, profile))
+        out = project.proof_diff_dir(doc, lang, profile)
         for stale in page_files(out).values():  # diffs of an earlier comparison
             stale.unlink(missing_ok=True)
         if old is not None:
@@ -303,7 +291,7 @@ def _compare_and_keep(project: Project, doc: str, lang: str, pdf: Path, compare:
                     atomic_write_bytes(change.diff, png_bytes(diff_image(diff)),
                                        only_if_changed=False)
                 changes.append(change)
-    write_page_pngs(pages_dir(project, doc, lang, profile), pages)
+    write_page_pngs(project.proof_pages_dir(doc, lang, profile), pages)
     return changes, len(pages)
 
 
@@ -321,7 +309,7 @@ def proof(project: Project, docs: list[str], langs: list[str], profile: str = "p
                 raise PressroomError(f"{project.rel(pdf)} is missing: run `invoke build` first")
     results = []
     for doc in docs:
-        columns, result = {}, ProofResult(doc, project.build_dir / "proof" / f"{doc}.png", {})
+        columns, result = {}, ProofResult(doc, project.proof_sheet_path(doc), {})
         for lang in langs:
             pdf = project.pdf_path(lang, doc, profile)
             columns[lang] = render_pages(pdf, dpi)
@@ -346,6 +334,6 @@ def proof(project: Project, docs: list[str], langs: list[str], profile: str = "p
                                   for r in results for lang in r.no_baseline],
             "changes": [c.as_json(project) for r in results for c in r.changes],
         }
-        atomic_write_bytes(changes_path(project),
+        atomic_write_bytes(project.proof_changes_path,
                            json.dumps(report, ensure_ascii=False, indent=1).encode("utf-8"))
     return results

@@ -73,10 +73,6 @@ class LangResult:
     unprinted: int = 0  # catalogue messages no document prints
 
 
-def context_dir(project: Project, lang: str) -> Path:
-    return project.build_dir / "context" / lang
-
-
 def _load(project: Project, lang: str, doc: str) -> dict:
     pdf = project.pdf_path(lang, doc)
     data_path = Project.layout_path(pdf)
@@ -141,7 +137,17 @@ def _crop_box(boxes, trim_mm: tuple[float, float], margin: float):
     return x0, y0, max(x1, x0 + 1), max(y1, y0 + 1)
 
 
-def _render_doc(project: Project, lang: str, doc: str, shots: list[Shot], out: Path,
+def _pixels(origin: tuple[float, float], scale: float):
+    """A function (x, y) in mm on the trimmed page -> (x, y) in pixels of its image,
+    whose top-left corner is ``origin`` points from the trimmed page's."""
+    dx, dy = origin
+
+    def px(mm_x: float, mm_y: float) -> tuple[int, int]:
+        return round((dx + mm_x * MM) * scale), round((dy + mm_y * MM) * scale)
+    return px
+
+
+def _render_doc(project: Project, lang: str, doc: str, shots: list[Shot],
                 dpi: float, margin: float) -> None:
     """Cut the images of ``shots`` (all shown from ``doc``) from its pages,
     rendering each page that shows one once."""
@@ -152,7 +158,8 @@ def _render_doc(project: Project, lang: str, doc: str, shots: list[Shot], out: P
     origins = trim_origins(pdf)  # trimmed page's corner in the image, in points
     by_page: dict[int, list[Shot]] = {}
     for shot in shots:
-        by_page.setdefault(shot.page, []).append(shot)
+        if shot.page is not None:  # always, for a shot shown from this document
+            by_page.setdefault(shot.page, []).append(shot)
     scale = dpi / 72
     document = pdfium.PdfDocument(str(pdf))
     try:
@@ -168,11 +175,7 @@ def _render_doc(project: Project, lang: str, doc: str, shots: list[Shot], out: P
             image = bitmap.to_pil().convert("RGB")
             bitmap.close()
             page.close()
-            dx, dy = origins[number - 1]
-
-            def px(mm_x: float, mm_y: float) -> tuple[int, int]:
-                return round((dx + mm_x * MM) * scale), round((dy + mm_y * MM) * scale)
-
+            px = _pixels(origins[number - 1], scale)
             for shot in by_page[number]:
                 x0, y0, x1, y1 = _crop_box(shot.boxes, trim_mm, margin)
                 (cx0, cy0), (cx1, cy1) = px(x0, y0), px(x1, y1)
@@ -185,7 +188,7 @@ def _render_doc(project: Project, lang: str, doc: str, shots: list[Shot], out: P
                                     min(bx1 - cx0 + pad, crop.width - 1),
                                     min(by1 - cy0 + pad, crop.height - 1)),
                                    outline=OUTLINE, width=OUTLINE_WIDTH)
-                shot.image = out / f"{shot.key}.png"
+                shot.image = project.context_image_path(lang, shot.key)
                 shot.written = atomic_write_bytes(shot.image, png_bytes(crop))
             del image
     finally:
@@ -203,7 +206,8 @@ def _catalogue_messages(project: Project, lang: str) -> list[tuple[str | None, s
         catalog = read_catalog_readonly(path, project.rel(path))
     else:
         catalog = read_catalog_readonly(path, project.rel(path), lang)
-    return [(m.context, m.id[0] if isinstance(m.id, tuple) else m.id) for m in catalog if m.id]
+    return [(m.context, m.id[0] if isinstance(m.id, tuple | list) else m.id)
+            for m in catalog if m.id]
 
 
 def _texts(project: Project, lang: str):
@@ -245,11 +249,11 @@ def screenshots(project: Project, langs: list[str], docs: list[str], dpi: float 
     every_doc = set(docs) >= set(project.documents)
     results = []
     for lang in langs:
-        out = context_dir(project, lang)
+        out = project.context_dir(lang)
         shots = _plan(project, docs, {doc: layouts[lang, doc] for doc in docs})
         for doc in docs:
             _render_doc(project, lang, doc, [s for s in shots.values() if s.doc == doc],
-                        out, dpi, margin)
+                        dpi, margin)
         unprinted = []
         if every_doc:
             printed = set(shots)
@@ -258,7 +262,8 @@ def screenshots(project: Project, langs: list[str], docs: list[str], dpi: float 
                 if key not in printed:
                     unprinted.append(key)
                     shots[key] = Shot(key, context, msgid)
-        result = LangResult(lang, out, out / "index.html", out / "screenshots.json",
+        result = LangResult(lang, out, project.context_index_path(lang),
+                            project.context_json_path(lang),
                             shots=sum(1 for s in shots.values() if s.image),
                             written=sum(1 for s in shots.values() if s.written),
                             unprinted=len(unprinted))
@@ -354,7 +359,8 @@ def index_html(project: Project, lang: str, docs: list[str], entries: list[dict]
                     '({}). Each image shows the page where the message first appears, its '
                     'text outlined in magenta; the English is as in the catalogue, with its '
                     'markup. {}.</p>').format(
-                 len(entries), shown, ", ".join(f"build/{lang}/{doc}.pdf" for doc in docs),
+                 len(entries), shown,
+                 ", ".join(project.rel(project.pdf_path(lang, doc)) for doc in docs),
                  "; ".join(f"{state}: {n}" for state, n in sorted(counts.items())))]
     for entry in entries:
         parts.append(_entry_html(entry))

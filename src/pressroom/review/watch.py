@@ -98,8 +98,8 @@ def affected(project: Project, paths, langs: list[str],
     template, the glossary and unwatched documents or languages concern nothing."""
     root = project.root.resolve()
     want_langs, want_docs, force = set(), set(), False
-    for path in paths:
-        path = Path(path)
+    for name in paths:
+        path = Path(name)
         if path.is_dir():  # a folder made or renamed: its files come as their own events
             continue
         try:
@@ -126,17 +126,13 @@ def affected(project: Project, paths, langs: list[str],
 
 
 # --------------------------------------------------------------------------- previews
-def preview_dir(project: Project, lang: str, doc: str) -> Path:
-    return project.build_dir / "preview" / lang / doc
-
-
 def write_preview(project: Project, lang: str, doc: str, pdf: Path,
                   dpi: float = PREVIEW_DPI) -> tuple[list[int], list[int]]:
     """Draw the pages of ``pdf`` into its preview folder; returns (pages written,
     pages removed). A small record of the PDF's hash and the dpi saves drawing a
     PDF whose preview is already there (an unchanged PDF at start-up)."""
-    out = preview_dir(project, lang, doc)
-    record_path = out / "preview.json"
+    out = project.preview_dir(lang, doc)
+    record_path = project.preview_record_path(lang, doc)
     data = pdf.read_bytes()
     stamp = {"pdf_sha256": hashlib.sha256(data).hexdigest(), "dpi": dpi}
     try:
@@ -250,7 +246,7 @@ def watch(root: Path, lang: str | None = None, doc: str | None = None,
     root = Path(root).resolve()
     project = load_project(root)
     langs, docs = project.select_languages(lang), project.select_documents(doc)
-    pyproject = root / "pyproject.toml"
+    pyproject = project.pyproject_path
     stamp = _stat(pyproject)
     watched = [project.root / name for name in WATCHED if (project.root / name).is_dir()]
     pending: set[str] | None = None  # None: everything (the first pass, or until it succeeds)
@@ -284,4 +280,4 @@ def watch(root: Path, lang: str | None = None, doc: str | None = None,
         if first:
             first = False
             say(f"watching {', '.join(project.rel(p) + '/' for p in watched)} and pyproject.toml; "
-                f"previews in {project.rel(project.build_dir / 'preview')}/ (Ctrl-C to stop)")
+                f"previews in {project.rel(project.preview_root)}/ (Ctrl-C to stop)")
