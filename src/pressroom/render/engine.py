@@ -82,6 +82,7 @@ class Box:
     border: Rect  # the border box: what a frame (data-frame) encloses
     content: Rect  # the content box: where text runs (for a text box: the text)
     text: str  # a text box's text, "" otherwise
+    run: Rect | None  # a text box's position and the size of its text (no half-leading)
     inline_level: bool  # text, inline elements, inline images and inline-blocks
     block_container: bool  # holds lines or blocks (blocks, cells, inline-blocks, areas)
     positioned: bool  # position absolute or fixed: out of the flow of the page
@@ -171,6 +172,8 @@ def _record(box: Any, elements: dict[int, int]) -> Box:
                      box.border_height()),
         content=Rect(box.content_box_x(), box.content_box_y(), box.width, box.height),
         text=box.text if kind == TEXT else "",
+        run=Rect(box.position_x, box.position_y, box.width, box.height) if kind == TEXT
+        else None,
         inline_level=isinstance(box, boxes.InlineLevelBox),
         block_container=isinstance(box, boxes.BlockContainerBox),
         positioned=style is not None and style["position"] in ("absolute", "fixed"),

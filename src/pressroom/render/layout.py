@@ -264,7 +264,8 @@ def _check_area(walk: _PageWalk, box: engine.Box, tolerance_px: float = 1.0) -> 
 def _check_text(walk: _PageWalk, box: engine.Box, context: _Context) -> None:
     """A message's text past its frame or the text area (also to the left: right-to-
     left text); text of no message only past the text area, outside any frame."""
-    text = box.content
+    text = box.run
+    assert text is not None
     if context.key is not None:
         inner = context.frames[-1]
         for frame in (inner, walk.area) if inner is not walk.area else (walk.area,):
@@ -328,9 +329,10 @@ def _running_heads(found: Survey, page: engine.Page, plain_keys: dict[str, str])
         texts = margin.texts()
         text = "".join(b.text for b in texts).strip()
         if text in plain_keys:
+            runs = [b.run for b in texts if b.run is not None]
             found.regions[(plain_keys[text], page.number, "running head", -1)] = [
-                min(b.content.x for b in texts), min(b.content.y for b in texts),
-                max(b.content.right for b in texts), max(b.content.bottom for b in texts), 0.0]
+                min(r.x for r in runs), min(r.y for r in runs),
+                max(r.right for r in runs), max(r.bottom for r in runs), 0.0]
 
 
 def _first_key(line: engine.Box) -> str | None:
