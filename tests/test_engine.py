@@ -180,12 +180,15 @@ def test_a_print_finisher_adds_crop_marks_outside_the_bleed_and_a_stable_id():
     css = ("@color-profile device-cmyk { components: cyan, magenta, yellow, black; "
            f"src: url({ICC.as_uri()}) }}")
     page = "@page { size: 100mm 80mm; margin: 10mm; bleed: 3mm }"
+    dates = ('<meta name="dcterms.created" content="2026-01-01T00:00:00Z">'
+             '<meta name="dcterms.modified" content="2026-01-01T00:00:00Z">')
     html = page_html("<p style='color: device-cmyk(0 0 0 1)'>Print.</p>", css, page)
+    html = html.replace("<head>", "<head>" + dates)
     document = engine.render(html, base_url=ICC.parent.as_uri() + "/")
     finish = printmarks.finisher(b"seed", marks=True)
     data = write(document, variant="pdf/x-4", finisher=finish)
     assert data == write(engine.render(html, base_url=ICC.parent.as_uri() + "/"),
-                         variant="pdf/x-4", finisher=finish)  # the same bytes again
+                         variant="pdf/x-4", finisher=finish)  # dates given: the same bytes
     with pikepdf.open(io.BytesIO(data)) as pdf:
         intents = pdf.Root.OutputIntents
         assert len(intents) == 1 and intents[0].S == "/GTS_PDFX"
