@@ -214,6 +214,9 @@ def test_a_print_finisher_adds_crop_marks_outside_the_bleed_and_a_stable_id():
 def test_without_marks_the_media_box_is_the_bleed_box():
     page = "@page { size: 100mm 80mm; margin: 10mm; bleed: 3mm }"
     document = engine.render(page_html("<p>Print.</p>", page=page))
+    # layout coordinates start at the trimmed page's corner, whatever the bleed
+    assert document.pages[0].root.margin.mm()[:2] == pytest.approx((0, 0))
+    assert document.pages[0].area.mm()[:2] == pytest.approx((10, 10))
     data = write(document, finisher=printmarks.finisher(b"seed", marks=False))
     with pikepdf.open(io.BytesIO(data)) as pdf:
         page_obj = pdf.pages[0]

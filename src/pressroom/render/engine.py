@@ -38,8 +38,8 @@ PAGE, MARGIN, FOOTNOTES, TEXT, IMAGE, LINE, INLINE, BLOCK, OTHER = (
 
 @dataclass(frozen=True, slots=True)
 class Rect:
-    """A rectangle in CSS pixels from the top-left corner of the page (bleed
-    included): its corner and size as the engine computed them, so that sums
+    """A rectangle in CSS pixels from the top-left corner of the trimmed page (the
+    bleed is at negative coordinates): its corner and size as the engine computed them, so that sums
     such as ``right`` are the engine's own numbers to the last bit."""
 
     x: float
