@@ -9,7 +9,6 @@ import subprocess
 import pytest
 from conftest import make_project, translated_project
 from fixture_translations import FR, fill
-from weasyprint import HTML
 
 from pressroom.errors import ConfigError
 from pressroom.messages import catalogs
@@ -18,7 +17,7 @@ from pressroom.production import builder
 from pressroom.qa import gate, locate
 from pressroom.qa import layout_qa as qa
 from pressroom.render import document as render
-from pressroom.render import fingerprint, layout
+from pressroom.render import engine, fingerprint, layout
 
 pytestmark = pytest.mark.e2e
 
@@ -94,7 +93,7 @@ def _analyse(body: str, css: str = "") -> dict:
     html = (f"<html><head><style>@page {{ size: 100mm 80mm; margin: 10mm }} "
             f"body {{ font: 10pt/1.2 serif; margin: 0 }} {css}</style></head>"
             f"<body>{body}</body></html>")
-    return layout.analyse(HTML(string=html).render())
+    return layout.analyse(engine.render(html))
 
 
 def test_text_over_a_fixed_frame_is_attributed_to_its_message():

@@ -142,3 +142,36 @@ def _long_functions() -> list[str]:
 @pytest.mark.xfail(reason="being split in this change", strict=False)
 def test_no_function_is_longer_than_the_limit():
     assert _long_functions() == []
+
+
+ENGINE_MODULES = {"pressroom.render.engine", "pressroom.render.sandbox"}
+
+
+def _engine_imports(path: Path) -> set[str]:
+    """The weasyprint and pydyf modules a file imports, at the top or inside functions."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            names = [node.module or ""]
+        else:
+            continue
+        found.update(n for n in names if n.split(".")[0] in ("weasyprint", "pydyf"))
+    return found
+
+
+def test_only_the_engine_adapter_imports_weasyprint_or_pydyf():
+    """WeasyPrint and pydyf stay behind pressroom.render.engine (and the sandbox,
+    which subclasses WeasyPrint's public URLFetcher): an upgrade touches one module."""
+    found = {name: _engine_imports(path) for name, path in _modules().items()}
+    outside = {name: sorted(mods) for name, mods in found.items()
+               if mods and name not in ENGINE_MODULES}
+    assert outside == {}
+    assert {"weasyprint", "pydyf"} <= {m.split(".")[0] for m in found["pressroom.render.engine"]}
+
+
+def test_the_engine_import_check_sees_imports_inside_functions(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text("def f():\n    import pydyf\n    from weasyprint.text import fonts\n")
+    assert _engine_imports(module) == {"pydyf", "weasyprint.text"}

@@ -9,15 +9,15 @@ PDF is written atomically: a failed render leaves the previous PDF in place.
 from __future__ import annotations
 
 # WeasyPrint takes more than half a second to import: it is imported where a
-# document is rendered, so that a no-op build or `invoke check` stays fast.
+# document is rendered (pressroom.render.engine, sandbox), so that a no-op build
+# or `invoke check` stays fast.
 import io
 import json
-import logging
 import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import (
     Environment,
@@ -35,8 +35,11 @@ from pressroom.fsutil import atomic_write_bytes
 from pressroom.messages.catalogs import Translations
 from pressroom.model.config import PSEUDO_LANGUAGES, Project
 from pressroom.model.content import Block, Document, Text
-from pressroom.render import layout, printmarks
+from pressroom.render import engine, layout, printmarks
 from pressroom.text import formatting, markup, typography
+
+if TYPE_CHECKING:
+    from pressroom.render.sandbox import RefusedURL, SandboxFetcher
 
 PROFILES = ("print", "screen", "proof")
 
@@ -214,7 +217,8 @@ def _block_view(loc: Localizer, block: Block) -> dict:
         view.update(_chart_view(loc, f["chart"]))
     elif t == "figure":
         fig = f["figure"]
-        view.update(src=loc.asset(fig["src"]), alt=loc.plain(fig["alt"]), caption=loc.html(fig.get("caption")))
+        view.update(src=loc.asset(fig["src"]), alt=loc.plain(fig["alt"]),
+                    caption=loc.html(fig.get("caption")))
     elif t == "table":
         tab = f["table"]
         view.update(caption=loc.html(tab.get("caption")),
@@ -285,8 +289,9 @@ def make_environment(project: Project, loc: Localizer) -> Environment:
     def ngettext(singular: str, plural: str, n: int) -> Markup:
         return npgettext(None, singular, plural, n)
 
-    env.install_gettext_callables(gettext, ngettext, pgettext=pgettext, npgettext=npgettext,
-                                  newstyle=True)
+    # added to the environment by the jinja2.ext.i18n extension: not in its type
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext, ngettext, pgettext=pgettext, npgettext=npgettext, newstyle=True)
     env.filters["number"] = lambda v: formatting.number(v, loc.lang)
     return env
 
@@ -313,96 +318,79 @@ def render_html(project: Project, doc: Document, loc: Localizer, *,
         raise RenderError(f"template error: {exc}", f"layouts/{name}") from None
 
 
-# --------------------------------------------------------------------------- WeasyPrint
-class _Collect(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record):
-        self.messages.append(record.getMessage())
-
-
-def _render_document(project: Project, html: str, fetcher):
-    from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
-
+# --------------------------------------------------------------------------- rendering
+def _render_document(project: Project, html: str, fetcher: SandboxFetcher) -> engine.Document:
+    """Lay out ``html`` (see :func:`pressroom.render.engine.render`); a URL the
+    sandbox refused becomes the user's error, naming the file."""
     from pressroom.render.sandbox import RefusedURL
 
-    collector = _Collect()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(collector)
-    previous = logger.propagate
-    logger.propagate = False
     try:
-        document = HTML(string=html, base_url=project.layouts_dir.as_uri() + "/",
-                        url_fetcher=fetcher).render(font_config=FontConfiguration())
+        document = engine.render(html, base_url=project.layouts_dir.as_uri() + "/",
+                                 url_fetcher=fetcher)
     except (Exception, RefusedURL) as exc:  # RefusedURL is not an Exception (WeasyPrint's rule)
         if fetcher.refused:
             raise _refusal(project, fetcher.refused[0]) from None
         raise RenderError(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from None
-    finally:
-        logger.removeHandler(collector)
-        logger.propagate = previous
     if fetcher.refused:
         raise _refusal(project, fetcher.refused[0])
-    return document, collector.messages
+    return document
 
 
-def _refusal(project: Project, refused) -> RenderError:
+def _refusal(project: Project, refused: RefusedURL) -> RenderError:
     if refused.path is not None:  # a missing font, image or stylesheet of the project
         return RenderError("file not found (referenced by the layouts' HTML or CSS)",
                            project.rel(refused.path))
     return RenderError(str(refused))
 
 
-def layout_overflows(document, tolerance_px: float = 1.0) -> list[str]:
-    """Text or images that run past the text area of their page (WeasyPrint lays
-    them out without a warning: a long URL, a figure too wide, a box too tall)."""
-    from weasyprint.formatting_structure import boxes
-
-    found = []
-    for number, page in enumerate(document.pages, start=1):
-        page_box = page._page_box
-        right = page_box.content_box_x() + page_box.width
-        bottom = page_box.content_box_y() + page_box.height
-        for child in page_box.children:
-            if isinstance(child, boxes.MarginBox):
-                continue
-            for box in child.descendants():
-                if not isinstance(box, (boxes.TextBox, boxes.ReplacedBox)):
-                    continue
-                over_x = box.position_x + box.margin_width() - right
-                over_y = box.position_y + box.margin_height() - bottom
-                if over_x > tolerance_px or over_y > tolerance_px:
-                    what = (f"'{box.text[:40]}'" if isinstance(box, boxes.TextBox)
-                            else "an image")
-                    side = "right" if over_x > tolerance_px else "bottom"
-                    by = max(over_x, over_y) * 0.75 / (72 / 25.4)
-                    found.append(f"page {number}: {what} overflows the {side} of the text "
-                                 f"area by {by:.1f} mm")
-    return found
-
-
-def _insert_blank_pages(project: Project, document, html: str, count: int,
-                        fetcher):
+def _insert_blank_pages(project: Project, document: engine.Document, html: str, count: int,
+                        fetcher: SandboxFetcher) -> engine.Document:
     """``count`` blank pages before the last page (the back cover), laid out with the
     document's own stylesheets, without laying out the whole document again."""
     head = html[: html.index("<body")]
     blank_html = head + "<body>" + '<div class="blank-page"></div>' * count + "</body></html>"
-    blanks, _ = _render_document(project, blank_html, fetcher)
+    blanks = _render_document(project, blank_html, fetcher)
     pages = document.pages
     return document.copy(pages[:-1] + blanks.pages[:count] + pages[-1:])
 
 
-def _pdf_options(project: Project, profile: str, html: str) -> dict:
+def _pdf_options(project: Project, profile: str, html: str) -> dict[str, Any]:
+    """:func:`pressroom.render.engine.write_pdf`'s options for a profile."""
     if profile == "screen":
-        return {"pdf_tags": True, "pdf_variant": "pdf/ua-1"}
+        return {"tagged": True, "variant": "pdf/ua-1"}
     if profile == "proof":  # for reviewers' desk printers: plain PDF, trimmed pages
         return {}
     marks = project.settings.crop_marks
-    return {"pdf_variant": "pdf/x-4",
+    return {"variant": "pdf/x-4",
             "finisher": printmarks.finisher(html.encode("utf-8"), marks)}
+
+
+def _pdf_bytes(project: Project, document: engine.Document, profile: str, html: str,
+               fetcher: SandboxFetcher) -> bytes:
+    from pressroom.render.sandbox import RefusedURL
+
+    buffer = io.BytesIO()
+    try:  # images are fetched when the PDF is drawn: refusals can come from here too
+        engine.write_pdf(document, buffer, **_pdf_options(project, profile, html))
+    except (Exception, RefusedURL) as exc:  # RefusedURL is not an Exception (WeasyPrint's rule)
+        if fetcher.refused:
+            raise _refusal(project, fetcher.refused[0]) from None
+        raise RenderError(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from None
+    if fetcher.refused:
+        raise _refusal(project, fetcher.refused[0])
+    return buffer.getvalue()
+
+
+def _lay_out(project: Project, doc: Document, html: str, profile: str,
+             fetcher: SandboxFetcher) -> engine.Document:
+    """The document laid out, padded with blank pages to the page multiple."""
+    document = _render_document(project, html, fetcher)
+    multiple = project.settings.page_multiple(doc.name)
+    pages = len(document.pages)
+    if multiple > 1 and pages % multiple and profile in ("print", "proof"):
+        pad = math.ceil(pages / multiple) * multiple - pages
+        document = _insert_blank_pages(project, document, html, pad, fetcher)
+    return document
 
 
 def build_one(project: Project, doc: Document, lang: str, translations: Translations,
@@ -414,37 +402,22 @@ def build_one(project: Project, doc: Document, lang: str, translations: Translat
     loc = Localizer(doc, shown, translations, source=lang == project.source_language,
                     proof=profile == "proof", assets=project.content_dir)
     profile_icc = printmarks.cmyk_profile(project) if profile == "print" else None
-    from pressroom.render.sandbox import (  # imports WeasyPrint: only when rendering
-        RefusedURL,
-        SandboxFetcher,
-    )
+    from pressroom.render.sandbox import SandboxFetcher  # imports WeasyPrint: only to render
 
     fetcher = SandboxFetcher([project.layouts_dir, project.content_dir],
                              files=[profile_icc] if profile_icc else [])
     html = render_html(project, doc, loc, profile=profile, cmyk_profile=profile_icc)
-    document, warnings = _render_document(project, html, fetcher)
-    multiple = project.settings.page_multiple(doc.name)
+    document = _lay_out(project, doc, html, profile, fetcher)
     pages = len(document.pages)
-    if multiple > 1 and pages % multiple and profile in ("print", "proof"):
-        pad = math.ceil(pages / multiple) * multiple - pages
-        document = _insert_blank_pages(project, document, html, pad, fetcher)
-        pages = len(document.pages)
-    warnings = list(dict.fromkeys(warnings + layout_overflows(document)))
-    placed = layout.analyse(document, loc.plain_keys)
-    buffer = io.BytesIO()
-    try:  # images are fetched when the PDF is drawn: refusals can come from here too
-        document.write_pdf(buffer, **_pdf_options(project, profile, html))
-    except (Exception, RefusedURL) as exc:  # RefusedURL is not an Exception (WeasyPrint's rule)
-        if fetcher.refused:
-            raise _refusal(project, fetcher.refused[0]) from None
-        raise RenderError(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from None
-    if fetcher.refused:
-        raise _refusal(project, fetcher.refused[0])
+    found = layout.survey(document, loc.plain_keys)  # one walk: layout data and overflows
+    warnings = list(dict.fromkeys(document.warnings + found.overflows))
+    pdf = _pdf_bytes(project, document, profile, html, fetcher)
     path = project.pdf_path(lang, doc.name, profile)
-    written = atomic_write_bytes(path, buffer.getvalue())
+    written = atomic_write_bytes(path, pdf)
     record = {"pages": pages, "warnings": warnings}
     atomic_write_bytes(Project.record_path(path), json.dumps(record, ensure_ascii=False,
                                                       indent=1).encode("utf-8"))
+    placed = found.data()
     placed.update(doc=doc.name, lang=lang, profile=profile,
                   strings={key: list(value) for key, value in loc.keys.items()})
     atomic_write_bytes(Project.layout_path(path), json.dumps(placed, ensure_ascii=False,

@@ -171,8 +171,8 @@ def font_families(css_texts: list[str]) -> tuple[str, ...]:
     ``local()`` sources of the ``@font-face`` rules, and WeasyPrint's initial
     ``serif``; sorted."""
     defined, wanted = set(), {_INITIAL_FAMILY}
-    for css in css_texts:
-        css = _COMMENT.sub("", css)
+    for text in css_texts:
+        css = _COMMENT.sub("", text)
         for face in _FONT_FACE.findall(css):
             for value in _FAMILY_DECL.findall(";" + face):
                 defined.update(_split_families(value))

@@ -1,4 +1,4 @@
-"""Where each message is printed, and what does not fit: read from WeasyPrint's layout.
+"""Where each message is printed, and what does not fit: read from the engine's layout.
 
 Rendering marks every printed message with its key (:func:`message_key`):
 content strings as ``<span data-msg="KEY">``, and the strings of the layout
@@ -6,14 +6,17 @@ templates the same way (:func:`place_markers` turns the invisible markers that
 the templates' ``gettext`` returns into spans, and drops them inside tags).
 Components mark their boxes with ``data-frame="key figures"`` and the like.
 
-After layout, :func:`analyse` walks WeasyPrint's boxes page by page and records:
+After layout, :func:`survey` walks the boxes (:class:`pressroom.render.engine.Box`
+records) page by page, once, and records:
 
 - **regions**: for each message, on which pages it is printed, in which frame,
   and the rectangle it covers (mm from the top-left corner of the trimmed page);
 - **issues**: text that runs out of its frame (a fixed-size panel, the cover,
   a table cell) or out of the page's text area, attributed to the message whose
   text it is, with the distance in mm; and a heading left alone at the foot of a
-  page, attributed to the heading's message.
+  page, attributed to the heading's message; a justified line broken too early;
+- **overflows**: the build's own warnings (kept in the build record and failed
+  by the preflight), each text run or image that runs past the text area.
 
 The result is plain data (JSON-ready), saved beside the PDF as
 ``<pdf>.layout.json`` and read by ``check --layout``, ``locate`` and ``screenshots``.
@@ -23,11 +26,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 
 from markupsafe import Markup, escape
 
-MM_PER_PX = 25.4 / 96  # WeasyPrint lays out in CSS pixels
+from pressroom.render import engine
+
+MM_PER_PX = engine.MM_PER_PX  # the engine lays out in CSS pixels
 TOLERANCE_MM = 0.5
 SHORT_LINE = 0.6  # a justified line (not a paragraph's last) filled less than this
 HEADINGS = ("h1", "h2", "h3")
@@ -116,135 +121,224 @@ class Issue:
         return f"overflows {frame} on {where} by {self.by_mm:.1f} mm"
 
 
+@dataclass(frozen=True)
 class _Frame:
-    __slots__ = ("bottom", "element", "label", "left", "right", "top")
+    """A box that text must stay inside: the text area, a ``data-frame``, the footnotes."""
 
-    def __init__(self, label, element, left, top, right, bottom):
-        self.label, self.element = label, element
-        self.left, self.top, self.right, self.bottom = left, top, right, bottom
+    label: str
+    element: int | None  # the element that made it (a frame is entered once per element)
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What the walk knows on its way down the box tree."""
+
+    frames: tuple[_Frame, ...]  # outermost (the text area) first
+    key: str | None = None  # the message being printed
+    heading: bool = False  # inside h1-h3
+    in_flow: bool = True  # not inside an absolutely positioned box or the footnotes
+
+
+@dataclass
+class Survey:
+    """What one walk over a document's boxes finds (see the module doc).
+    :meth:`data` is the JSON saved as ``<pdf>.layout.json``; :attr:`overflows`
+    are the build's own warnings: each text run or image past the text area."""
+
+    pages: int = 0
+    regions: dict[tuple, list[float]] = field(default_factory=dict)
+    issues: dict[tuple, Issue] = field(default_factory=dict)
+    overflows: list[str] = field(default_factory=list)
+
+    def data(self) -> dict:
+        return {
+            "pages": self.pages,
+            "regions": [asdict(Region(key, page, frame, _mm(r[0]), _mm(r[1]),
+                                      _mm(r[2] - r[0]), _mm(r[3] - r[1]), _mm(r[4])))
+                        for (key, page, frame, _occurrence), r in self.regions.items()],
+            "issues": [asdict(issue) for issue in self.issues.values()],
+        }
+
+
+@dataclass
+class _PageWalk:
+    """The state of the walk over one page."""
+
+    survey: Survey
+    number: int
+    area: _Frame
+    last_line: tuple[float, str | None, bool] = (-1.0, None, False)  # bottom, key, heading
 
 
 def _mm(px: float) -> float:
     return round(px * MM_PER_PX, 1)
 
 
-def analyse(document, plain_keys: dict[str, str] | None = None) -> dict:
-    """Regions and issues of a rendered WeasyPrint document (see the module doc).
-    ``plain_keys`` maps texts printed from attributes (running heads) to their
-    message, so that a message printed only in running heads is located too."""
-    from weasyprint.formatting_structure import boxes
-
-    regions: dict[tuple[str, int, str, int], list[float]] = {}
-    issues: dict[tuple, Issue] = {}
-
-    def overflow(key, page, frame, by_px, text):
-        by = by_px * MM_PER_PX
-        if by <= TOLERANCE_MM:
-            return
-        slot = (key, page, frame.label)
-        if slot not in issues or issues[slot].by_mm < by:
-            issues[slot] = Issue("overflow", page, frame.label, round(by, 1), key, text[:60])
-
-    for number, page in enumerate(document.pages, start=1):
-        page_box = page._page_box
-        area = _Frame("page", None, page_box.content_box_x(), page_box.content_box_y(),
-                      page_box.content_box_x() + page_box.width,
-                      page_box.content_box_y() + page_box.height)
-        last_line: list = [-1.0, None, False]  # bottom, message key, inside a heading
-
-        def walk(box, frames, key, heading, in_flow):
-            element = getattr(box, "element", None)
-            get = element.get if element is not None else (lambda _name: None)
-            if isinstance(box, boxes.TextBox):
-                if key is not None:
-                    for frame in (frames[-1], area) if frames[-1] is not area else (area,):
-                        over = max(box.position_x + box.width - frame.right,
-                                   box.position_y + box.height - frame.bottom,
-                                   frame.left - box.position_x)  # right-to-left text
-                        overflow(key, number, frame, over, box.text)
-                elif frames[-1] is area:
-                    over = max(box.position_x + box.width - area.right,
-                               box.position_y + box.height - area.bottom)
-                    overflow(None, number, area, over, box.text)
-                return
-            if getattr(box, "style", None) is not None and box.style["position"] in ("absolute",
-                                                                                       "fixed"):
-                in_flow = False
-            label = get("data-frame")
-            if label and not isinstance(box, (boxes.LineBox, boxes.InlineLevelBox)) \
-                    and element is not frames[-1].element:
-                frames = (*frames, _Frame(label, element, box.border_box_x(), box.border_box_y(),
-                                          box.border_box_x() + box.border_width(),
-                                          box.border_box_y() + box.border_height()))
-            if isinstance(box, boxes.FootnoteAreaBox):
-                frames, in_flow = (*frames, _Frame("footnotes", None, box.border_box_x(),
-                                                   box.border_box_y(), area.right,
-                                                   area.bottom)), False
-            if getattr(box, "element_tag", None) in HEADINGS:
-                heading = True
-            marker = get("data-msg")
-            if marker and isinstance(box, boxes.InlineBox):
-                key = marker
-                slot = (key, number, frames[-1].label if len(frames) > 1 else
-                        ("heading" if heading else "text"), id(element))  # one per occurrence
-                rect = [box.position_x, box.position_y, box.position_x + box.margin_width(),
-                        box.position_y + box.margin_height(), box.margin_height()]
-                if slot in regions:
-                    old = regions[slot]
-                    regions[slot] = [min(old[0], rect[0]), min(old[1], rect[1]),
-                                     max(old[2], rect[2]), max(old[3], rect[3]), old[4] + rect[4]]
-                else:
-                    regions[slot] = rect
-            if isinstance(box, boxes.LineBox) and in_flow and box.children:
-                bottom = box.position_y + box.margin_height()
-                if bottom >= last_line[0]:
-                    first_key = _first_key(box)
-                    last_line[:] = [bottom, first_key, heading]
-            if isinstance(box, boxes.BlockContainerBox) and len(box.children) > 1 and \
-                    box.style["text_align_all"] == "justify" and \
-                    all(isinstance(c, boxes.LineBox) for c in box.children):
-                for line in box.children[:-1]:  # a justified line, not the last, left short
-                    if any(getattr(b, "element_tag", None) == "br" for b in line.descendants()):
-                        continue  # a line the author ended on purpose
-                    ends = [c.position_x + c.margin_width() for c in line.children]
-                    if ends and max(ends) - box.content_box_x() < SHORT_LINE * box.width:
-                        found = _first_key(line) or key
-                        issues[("short", number, id(line))] = Issue(
-                            "short-line", number, "text", 0.0, found,
-                            "".join(t.text for t in line.descendants()
-                                    if isinstance(t, boxes.TextBox))[:60])
-            for child in getattr(box, "children", None) or ():
-                if not isinstance(child, boxes.MarginBox):
-                    walk(child, frames, key, heading, in_flow)
-
-        walk(page_box, (area,), None, False, True)
-        for margin in page_box.children:
-            if not isinstance(margin, boxes.MarginBox) or not plain_keys:
-                continue
-            texts = [b for b in margin.descendants() if isinstance(b, boxes.TextBox)]
-            text = "".join(b.text for b in texts).strip()
-            if text in plain_keys:
-                regions[(plain_keys[text], number, "running head", 0)] = [
-                    min(b.position_x for b in texts), min(b.position_y for b in texts),
-                    max(b.position_x + b.width for b in texts),
-                    max(b.position_y + b.height for b in texts), 0.0]
-        if last_line[2] and number < len(document.pages):
-            issues[("heading", number)] = Issue("heading-at-foot", number, "heading", 0.0,
-                                                last_line[1])
-    return {
-        "pages": len(document.pages),
-        "regions": [asdict(Region(key, page, frame, _mm(r[0]), _mm(r[1]), _mm(r[2] - r[0]),
-                                  _mm(r[3] - r[1]), _mm(r[4])))
-                    for (key, page, frame, _occurrence), r in regions.items()],
-        "issues": [asdict(issue) for issue in issues.values()],
-    }
+def analyse(document: engine.Document, plain_keys: dict[str, str] | None = None) -> dict:
+    """Regions and issues of a rendered document, JSON-ready (see the module doc)."""
+    return survey(document, plain_keys).data()
 
 
-def _first_key(line) -> str | None:
+def survey(document: engine.Document, plain_keys: dict[str, str] | None = None) -> Survey:
+    """Walk every page's boxes once. ``plain_keys`` maps texts printed from
+    attributes (running heads) to their message, so that a message printed only
+    in running heads is located too."""
+    found = Survey(pages=len(document.pages))
+    for page in document.pages:
+        walk = _walk_page(found, page)
+        if plain_keys:
+            _running_heads(found, page, plain_keys)
+        if walk.last_line[2] and page.number < found.pages:
+            found.issues[("heading", page.number)] = Issue(
+                "heading-at-foot", page.number, "heading", 0.0, walk.last_line[1])
+    return found
+
+
+def _walk_page(found: Survey, page: engine.Page) -> _PageWalk:
+    root = page.root
+    area = root.content
+    walk = _PageWalk(found, page.number,
+                     _Frame("page", None, area.x, area.y, area.right, area.bottom))
+    _walk(walk, root, _Context((walk.area,)))
+    return walk
+
+
+def _walk(walk: _PageWalk, box: engine.Box, context: _Context) -> None:
+    if box.kind in (engine.TEXT, engine.IMAGE):
+        _check_area(walk, box)
+    if box.kind == engine.TEXT:
+        _check_text(walk, box, context)
+        return
+    context = _enter(walk, box, context)
+    marker = box.get("data-msg")
+    if marker and box.kind == engine.INLINE:
+        context = replace(context, key=marker)
+        _add_region(walk, box, context)
+    if box.kind == engine.LINE and context.in_flow and box.children:
+        bottom = box.margin.bottom
+        if bottom >= walk.last_line[0]:
+            walk.last_line = (bottom, _first_key(box), context.heading)
+    _short_lines(walk, box, context.key)
+    for child in box.children:
+        if child.kind != engine.MARGIN:
+            _walk(walk, child, context)
+
+
+def _enter(walk: _PageWalk, box: engine.Box, context: _Context) -> _Context:
+    """The context inside ``box``: out of the flow, in a frame, in a heading."""
+    if box.positioned:
+        context = replace(context, in_flow=False)
+    label = box.get("data-frame")
+    if label and box.kind != engine.LINE and not box.inline_level \
+            and box.element != context.frames[-1].element:
+        b = box.border
+        context = replace(context, frames=(*context.frames, _Frame(
+            label, box.element, b.x, b.y, b.right, b.bottom)))
+    if box.kind == engine.FOOTNOTES:
+        footnotes = _Frame("footnotes", None, box.border.x, box.border.y, walk.area.right,
+                           walk.area.bottom)
+        context = replace(context, frames=(*context.frames, footnotes), in_flow=False)
+    if box.tag in HEADINGS:
+        context = replace(context, heading=True)
+    return context
+
+
+def _check_area(walk: _PageWalk, box: engine.Box, tolerance_px: float = 1.0) -> None:
+    """The build's check: a text run or an image past the text area of its page
+    (WeasyPrint lays them out without a warning: a long URL, a figure too wide,
+    a box too tall), one warning each."""
+    over_x = box.margin.right - walk.area.right
+    over_y = box.margin.bottom - walk.area.bottom
+    if over_x > tolerance_px or over_y > tolerance_px:
+        what = f"'{box.text[:40]}'" if box.kind == engine.TEXT else "an image"
+        side = "right" if over_x > tolerance_px else "bottom"
+        by = max(over_x, over_y) * 0.75 / (72 / 25.4)
+        walk.survey.overflows.append(f"page {walk.number}: {what} overflows the {side} of "
+                                     f"the text area by {by:.1f} mm")
+
+
+def _check_text(walk: _PageWalk, box: engine.Box, context: _Context) -> None:
+    """A message's text past its frame or the text area (also to the left: right-to-
+    left text); text of no message only past the text area, outside any frame."""
+    text = box.run
+    assert text is not None
+    if context.key is not None:
+        inner = context.frames[-1]
+        for frame in (inner, walk.area) if inner is not walk.area else (walk.area,):
+            over = max(text.right - frame.right, text.bottom - frame.bottom,
+                       frame.left - text.x)
+            _overflow(walk, context.key, frame, over, box.text)
+    elif context.frames[-1] is walk.area:
+        over = max(text.right - walk.area.right, text.bottom - walk.area.bottom)
+        _overflow(walk, None, walk.area, over, box.text)
+
+
+def _overflow(walk: _PageWalk, key: str | None, frame: _Frame, by_px: float,
+              text: str) -> None:
+    """Record the overflow (the largest of a message's in one frame of a page)."""
+    by = by_px * MM_PER_PX
+    if by <= TOLERANCE_MM:
+        return
+    issues = walk.survey.issues
+    slot = (key, walk.number, frame.label)
+    if slot not in issues or issues[slot].by_mm < by:
+        issues[slot] = Issue("overflow", walk.number, frame.label, round(by, 1), key, text[:60])
+
+
+def _add_region(walk: _PageWalk, box: engine.Box, context: _Context) -> None:
+    """A message's rectangle on this page, one per occurrence (grown over its lines)."""
+    frame = context.frames[-1].label if len(context.frames) > 1 else \
+        ("heading" if context.heading else "text")
+    assert context.key is not None
+    slot = (context.key, walk.number, frame, box.element)
+    m = box.margin
+    rect = [m.x, m.y, m.right, m.bottom, m.height]
+    regions = walk.survey.regions
+    if slot in regions:
+        old = regions[slot]
+        regions[slot] = [min(old[0], rect[0]), min(old[1], rect[1]), max(old[2], rect[2]),
+                         max(old[3], rect[3]), old[4] + rect[4]]
+    else:
+        regions[slot] = rect
+
+
+def _short_lines(walk: _PageWalk, box: engine.Box, key: str | None) -> None:
+    """Justified lines (not a paragraph's last) filled less than ``SHORT_LINE``."""
+    if not (box.block_container and len(box.children) > 1 and box.justified
+            and all(c.kind == engine.LINE for c in box.children)):
+        return
+    for line in box.children[:-1]:
+        if any(b.tag == "br" for b in line.descendants()):
+            continue  # a line the author ended on purpose
+        ends = [c.margin.right for c in line.children]
+        if ends and max(ends) - box.content.x < SHORT_LINE * box.content.width:
+            text = "".join(t.text for t in line.texts())[:60]
+            walk.survey.issues[("short", walk.number, id(line))] = Issue(
+                "short-line", walk.number, "text", 0.0, _first_key(line) or key, text)
+
+
+def _running_heads(found: Survey, page: engine.Page, plain_keys: dict[str, str]) -> None:
+    """Messages printed in the page's margin boxes (from attributes: no spans)."""
+    for margin in page.root.children:
+        if margin.kind != engine.MARGIN:
+            continue
+        texts = margin.texts()
+        text = "".join(b.text for b in texts).strip()
+        if text in plain_keys:
+            runs = [b.run for b in texts if b.run is not None]
+            found.regions[(plain_keys[text], page.number, "running head", -1)] = [
+                min(r.x for r in runs), min(r.y for r in runs),
+                max(r.right for r in runs), max(r.bottom for r in runs), 0.0]
+
+
+def _first_key(line: engine.Box) -> str | None:
     for box in line.descendants():
-        element = getattr(box, "element", None)
-        if element is not None and element.get("data-msg"):
-            return element.get("data-msg")
+        if box.get("data-msg"):
+            return box.get("data-msg")
     return None
 
 

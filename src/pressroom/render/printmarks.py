@@ -12,6 +12,9 @@ inside the bleed, and its XMP ``DocumentID`` is a random UUID. So pressroom:
   DeviceCMYK), outside the bleed, and widens the MediaBox to hold them;
 - replaces the random XMP DocumentID with one derived from the content, so the
   same inputs give the same bytes.
+
+This module decides what is drawn and where; :mod:`pressroom.render.engine`
+holds the PDF objects it is drawn with.
 """
 
 from __future__ import annotations
@@ -19,10 +22,12 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from pressroom.errors import ConfigError
 from pressroom.model.config import Project
+from pressroom.render import engine
 
 DEFAULT_CMYK_PROFILE = "/usr/share/color/icc/ghostscript/default_cmyk.icc"
 MM = 72 / 25.4
@@ -65,36 +70,32 @@ def crop_marks_stream(trim: list[float], bleed: float) -> bytes:
     return "\n".join(ops).encode("ascii")
 
 
-def finisher(seed: bytes, marks: bool):
-    """A WeasyPrint ``finisher(document, pdf)`` for print PDFs."""
+def stable_document_id(seed: bytes) -> Callable[[bytes], bytes]:
+    """The XMP metadata with its random DocumentID replaced by one derived from ``seed``."""
+    stable = f"xmp.did:{uuid.UUID(hashlib.sha256(seed).hexdigest()[:32])}".encode()
+    return lambda xmp: _DOC_ID.sub(stable, xmp)
 
-    def finish(document, pdf) -> None:
-        import pydyf
 
-        by_number = {obj.number: obj for obj in pdf.objects if hasattr(obj, "number")}
-        metadata = pdf.catalog.get("Metadata")
-        if metadata:
-            stream = by_number.get(int(metadata.split()[0]))
-            if stream is not None:
-                stable = f"xmp.did:{uuid.UUID(hashlib.sha256(seed).hexdigest()[:32])}".encode()
-                stream.stream = [_DOC_ID.sub(stable, bytes(part) if not isinstance(part, bytes)
-                                              else part) for part in stream.stream]
-        if not marks:
-            return
-        for obj in list(pdf.objects):
-            if not (isinstance(obj, dict) and obj.get("Type") == "/Page"):
-                continue
-            trim = [float(v) for v in obj["TrimBox"]]
-            bleed_box = [float(v) for v in obj["BleedBox"]]
-            bleed = max(trim[0] - bleed_box[0], trim[1] - bleed_box[1],
-                        bleed_box[2] - trim[2], bleed_box[3] - trim[3])
-            reach = bleed + MARK_GAP + MARK_LENGTH + MEDIA_MARGIN
-            obj["MediaBox"] = pydyf.Array([trim[0] - reach, trim[1] - reach,
-                                           trim[2] + reach, trim[3] + reach])
-            save = pydyf.Stream([b"q"])
-            restore = pydyf.Stream([b"Q\n" + crop_marks_stream(trim, bleed)])
-            pdf.add_object(save)
-            pdf.add_object(restore)
-            obj["Contents"] = pydyf.Array([save.reference, obj["Contents"], restore.reference])
+def add_crop_marks(page: engine.PdfPage) -> None:
+    """Crop marks outside the page's bleed, and a MediaBox wide enough to hold them."""
+    trim = page.box("TrimBox")
+    bleed_box = page.box("BleedBox")
+    bleed = max(trim[0] - bleed_box[0], trim[1] - bleed_box[1],
+                bleed_box[2] - trim[2], bleed_box[3] - trim[3])
+    reach = bleed + MARK_GAP + MARK_LENGTH + MEDIA_MARGIN
+    page.set_box("MediaBox", [trim[0] - reach, trim[1] - reach, trim[2] + reach,
+                              trim[3] + reach])
+    page.wrap_contents(b"q", b"Q\n" + crop_marks_stream(trim, bleed))
+
+
+def finisher(seed: bytes, marks: bool) -> engine.Finisher:
+    """The finisher of print PDFs (see :func:`pressroom.render.engine.write_pdf`):
+    a stable document id from ``seed`` and, if ``marks``, crop marks on every page."""
+
+    def finish(pdf: engine.PdfFile) -> None:
+        pdf.rewrite_metadata(stable_document_id(seed))
+        if marks:
+            for page in pdf.pages():
+                add_crop_marks(page)
 
     return finish

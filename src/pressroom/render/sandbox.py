@@ -8,6 +8,7 @@ stops the render with a clear error instead of being fetched.
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -27,7 +28,7 @@ class RefusedURL(FatalURLFetchingError):
 
 
 class SandboxFetcher(URLFetcher):
-    def __init__(self, allowed: list[Path], files: list[Path] = ()):
+    def __init__(self, allowed: list[Path], files: Iterable[Path] = ()):
         super().__init__(allowed_protocols=("file",))
         self.allowed = [Path(p).resolve() for p in allowed]
         self.files = {Path(p).resolve() for p in files}  # single files, e.g. the ICC profile
