@@ -47,10 +47,10 @@ def refresh(project: Project, lang: str, catalog) -> None:
     apply(project, catalog, located(project, lang))
 
 
-def _location_doc(comment: str) -> str | None:
+def _location_doc(comment: str) -> str:
     """The document a location comment names (``brochure`` in ``brochure.pdf p. 5``)."""
     match = _LOCATION.match(comment)
-    return match.group("doc") if match else None
+    return match.group("doc") if match else ""
 
 
 def apply(project: Project, catalog, found: dict[str, dict[str, str]],
