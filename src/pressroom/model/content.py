@@ -475,7 +475,55 @@ class _References(_Scalars):
             raise self.error(f"image '{src}' not found in content/", pos)
 
 
-class _Loader(_Fields):
+class _Blocks(_Fields):
+    """One block of a section: its type, its keys, its fields by BLOCK_SCHEMAS."""
+
+    def block(self, seq: CommentedSeq, index: int) -> Block:
+        node = seq[index]
+        pos = _value_pos(seq, index)
+        btype = self.block_type(node, pos)
+        schema = BLOCK_SCHEMAS[btype]
+        allowed = [*schema, *TRANSLATOR_KEYS]
+        unknown = _unknown_keys(node, allowed)
+        if unknown:
+            raise self.error(f"unknown key '{unknown[0]}' in {btype} block (allowed: "
+                             f"{', '.join(allowed)})", _key_pos(node, unknown[0]))
+        inherited = self.translator_keys(node, f"{btype} block")
+        fields = self.fields(node, schema, btype, inherited)
+        if btype == "table":
+            self.check_table_rows(node, fields)
+        line, col = pos if pos else (0, 0)
+        return Block(btype, line, col, fields)
+
+    def block_type(self, node: Any, pos: Pos) -> str:
+        """The one block-type key of ``node`` (``p``, ``list``, ``table``, ...)."""
+        expected = ", ".join(BLOCK_TYPES)
+        if not isinstance(node, CommentedMap):
+            raise self.error(f"a block must be a mapping such as '- p: text' (block types: "
+                             f"{expected})", pos)
+        types = [k for k in node if k in BLOCK_SCHEMAS]
+        if not types:
+            first = next((k for k in node if k not in TRANSLATOR_KEYS), None)
+            if first is None:
+                raise self.error(f"block has no type (expected one of: {expected})", pos)
+            raise self.error(f"unknown block type '{first}' (expected one of: {expected})",
+                             _key_pos(node, first))
+        if len(types) > 1:
+            raise self.error(f"block has two types, '{types[0]}' and '{types[1]}'; "
+                             "start a new list item ('- ') for the second",
+                             _key_pos(node, types[1]))
+        return types[0]
+
+    def check_table_rows(self, node: CommentedMap, fields: dict[str, Any]) -> None:
+        """Every row of a table has as many cells as its header."""
+        width = len(fields["table"]["header"])
+        for r, row in enumerate(fields["table"]["rows"]):
+            if len(row) != width:
+                raise self.error(f"table row {r + 1} has {len(row)} cells, the header has "
+                                 f"{width}", _value_pos(node["table"]["rows"], r))
+
+
+class _Loader(_Blocks):
     """Turn the parsed YAML of one content file into a :class:`Document`, raising a
     ContentError at the first problem (in reading order)."""
 
@@ -603,52 +651,6 @@ class _Loader(_Fields):
             raise self.error(f"duplicate section id '{sid}' (first used on line {seen[sid]})", pos)
         seen[sid] = _line(pos)
         return sid
-
-    # -- blocks ------------------------------------------------------------
-    def block(self, seq: CommentedSeq, index: int) -> Block:
-        node = seq[index]
-        pos = _value_pos(seq, index)
-        btype = self.block_type(node, pos)
-        schema = BLOCK_SCHEMAS[btype]
-        allowed = [*schema, *TRANSLATOR_KEYS]
-        unknown = _unknown_keys(node, allowed)
-        if unknown:
-            raise self.error(f"unknown key '{unknown[0]}' in {btype} block (allowed: "
-                             f"{', '.join(allowed)})", _key_pos(node, unknown[0]))
-        inherited = self.translator_keys(node, f"{btype} block")
-        fields = self.fields(node, schema, btype, inherited)
-        if btype == "table":
-            self.check_table_rows(node, fields)
-        line, col = pos if pos else (0, 0)
-        return Block(btype, line, col, fields)
-
-    def block_type(self, node: Any, pos: Pos) -> str:
-        """The one block-type key of ``node`` (``p``, ``list``, ``table``, ...)."""
-        expected = ", ".join(BLOCK_TYPES)
-        if not isinstance(node, CommentedMap):
-            raise self.error(f"a block must be a mapping such as '- p: text' (block types: "
-                             f"{expected})", pos)
-        types = [k for k in node if k in BLOCK_SCHEMAS]
-        if not types:
-            first = next((k for k in node if k not in TRANSLATOR_KEYS), None)
-            if first is None:
-                raise self.error(f"block has no type (expected one of: {expected})", pos)
-            raise self.error(f"unknown block type '{first}' (expected one of: {expected})",
-                             _key_pos(node, first))
-        if len(types) > 1:
-            raise self.error(f"block has two types, '{types[0]}' and '{types[1]}'; "
-                             "start a new list item ('- ') for the second",
-                             _key_pos(node, types[1]))
-        return types[0]
-
-    def check_table_rows(self, node: CommentedMap, fields: dict[str, Any]) -> None:
-        """Every row of a table has as many cells as its header."""
-        width = len(fields["table"]["header"])
-        for r, row in enumerate(fields["table"]["rows"]):
-            if len(row) != width:
-                raise self.error(f"table row {r + 1} has {len(row)} cells, the header has "
-                                 f"{width}", _value_pos(node["table"]["rows"], r))
-
 
 
 def _walk_maps(value: Any) -> Iterator[dict]:
