@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.core import Locale, UnknownLocaleError
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 
 from pressroom.errors import CatalogError
@@ -124,15 +124,12 @@ def merge(template: Catalog, catalog: Catalog) -> Catalog:
     old one (quadratic, in pure Python: half an hour at 8,000 messages). Here
     Babel merges the exact matches, then each new message is compared with every
     old translated message by rapidfuzz (the similarity difflib's ratio
-    approximates, computed in C, with pruning by length), with the same cutoff and the same result as
-    Babel's: the translation, the ``fuzzy`` flag and the previous msgid (``#|``).
+    approximates, computed in C, with pruning by length), with the same cutoff and the
+    same result as Babel's: the translation, the ``fuzzy`` flag and the previous msgid (``#|``).
     Obsolete (``#~``) entries are candidates too, so a deleted paragraph that
     comes back gets its old translation, as with msgmerge.
     """
-    for message in list(catalog.obsolete.values()):
-        if message.id and message.id not in catalog:
-            catalog[message.id] = message
-    catalog.obsolete.clear()
+    _revive_obsolete(catalog)
     old = {catalog._key_for(m.id, m.context): m for m in catalog if m.id}
     kept = {key: (set(m.flags), list(m.previous_id or []), getattr(m, "previous_context", None))
             for key, m in old.items()}
@@ -140,19 +137,8 @@ def merge(template: Catalog, catalog: Catalog) -> Catalog:
     catalog.update(template, no_fuzzy_matching=True, update_header_comment=False,
                    keep_user_comments=True, update_creation_date=False)
     for message in catalog:
-        if not message.id:
-            continue
-        key = catalog._key_for(message.id, message.context)
-        flags = set(template._messages[key].flags) if key in template._messages else set()
-        if "fuzzy" in message.flags:  # fuzzy before, or Babel found the plural forms changed
-            flags.add("fuzzy")
-        if key in kept:
-            old_flags, previous, previous_context = kept[key]
-            flags |= translator_flags(old_flags)
-            if "fuzzy" in flags and previous:  # the English the translation was made for
-                message.previous_id = previous
-                message.previous_context = previous_context
-        message.flags = flags
+        if message.id:
+            _merge_flags(message, catalog, template, kept)
     new = [m for m in catalog if m.id and catalog._key_for(m.id, m.context) not in old]
     if new and candidates:
         _fuzzy_fill(catalog, new, candidates)
@@ -161,6 +147,34 @@ def merge(template: Catalog, catalog: Catalog) -> Catalog:
     if isinstance(template, PoCatalog) and isinstance(catalog, PoCatalog):
         _refresh_header(template, catalog)
     return catalog
+
+
+def _revive_obsolete(catalog: Catalog) -> None:
+    """Bring obsolete (``#~``) entries back among the messages, as merge candidates."""
+    for message in list(catalog.obsolete.values()):
+        if message.id and message.id not in catalog:
+            catalog[message.id] = message
+    catalog.obsolete.clear()
+
+
+_Kept = tuple[set[str], list[str], str | None]  # flags, previous msgid, previous msgctxt
+
+
+def _merge_flags(message: Message, catalog: Catalog, template: Catalog,
+                 kept: dict[tuple[str, str] | str, _Kept]) -> None:
+    """A merged message's flags: the template's, plus ``fuzzy`` and the translator's
+    own flags from before the merge; a fuzzy one keeps the English it was made for."""
+    key = catalog._key_for(message.id, message.context)
+    flags = set(template._messages[key].flags) if key in template._messages else set()
+    if "fuzzy" in message.flags:  # fuzzy before, or Babel found the plural forms changed
+        flags.add("fuzzy")
+    if key in kept:
+        old_flags, previous, previous_context = kept[key]
+        flags |= translator_flags(old_flags)
+        if "fuzzy" in flags and previous:  # the English the translation was made for
+            message.previous_id = previous
+            pofile.set_previous_context(message, previous_context)
+    message.flags = flags
 
 
 def _numeric(message) -> bool:
@@ -184,7 +198,7 @@ def _fuzzy_fill(catalog: Catalog, new: list, candidates: list) -> None:
         message.previous_id = [oldmsg.id] if isinstance(oldmsg.id, str) else list(oldmsg.id)
         message.flags |= translator_flags(oldmsg.flags) | {"fuzzy"}
         if oldmsg.context != message.context:
-            message.previous_context = oldmsg.context
+            pofile.set_previous_context(message, oldmsg.context)
         if oldmsg.user_comments:
             message.user_comments = list(dict.fromkeys(oldmsg.user_comments))
         used.add(catalog._key_for(oldmsg.id, oldmsg.context))
@@ -385,32 +399,59 @@ def load_translations(project: Project, lang: str) -> Translations:
         raise CatalogError("catalogue not found (run `invoke extract update`)", shown)
     catalog = read_catalog_readonly(path, shown, lang)
     rule, count = plural_setup(catalog, shown)
-    table, fuzzy, lines, layout, fuzzy_table = {}, set(), {}, set(), {}
-    plural_table, fuzzy_plural_table, form_lines = {}, {}, {}
+    found = _Tables(count)
     for message in catalog:
-        if not message.id:
-            continue
-        plural = isinstance(message.id, tuple)
-        key = (message.context, message.id[0] if plural else message.id)
-        lines[key] = message.lineno or 0
-        if any(name.startswith("layouts/") for name, _ in message.locations):
-            layout.add(key)
-        if plural:
-            form_lines[key] = list(getattr(message, "form_lines", []))
-            complete = not untranslated(message, count)
-            if message.fuzzy:
-                fuzzy.add(key)
-            if complete:
-                (fuzzy_plural_table if message.fuzzy else plural_table)[key] = \
-                    forms(message, count)
-        elif message.fuzzy:
-            fuzzy.add(key)
-            if message.string:
-                fuzzy_table[key] = message.string
-        elif message.string:
-            table[key] = message.string
-    return Translations(lang, table, fuzzy, lines, shown, layout_keys=frozenset(layout),
-                        fuzzy_table=fuzzy_table, plural_table=plural_table,
-                        fuzzy_plural_table=fuzzy_plural_table,
-                        plural_forms=rule, form_lines=form_lines,
+        if message.id:
+            found.add(message)
+    return Translations(lang, found.table, found.fuzzy, found.lines, shown,
+                        layout_keys=frozenset(found.layout), fuzzy_table=found.fuzzy_table,
+                        plural_table=found.plural_table,
+                        fuzzy_plural_table=found.fuzzy_plural_table,
+                        plural_forms=rule, form_lines=found.form_lines,
                         source_language=project.source_language)
+
+
+Key = tuple[str | None, str]  # (msgctxt, msgid; a plural entry's singular)
+
+
+@dataclass
+class _Tables:
+    """The tables of :class:`Translations`, filled one catalogue message at a time."""
+
+    count: int  # msgstr[n] a plural entry needs
+    table: dict[Key, str] = field(default_factory=dict)
+    fuzzy: set[Key] = field(default_factory=set)
+    lines: dict[Key, int] = field(default_factory=dict)
+    layout: set[Key] = field(default_factory=set)
+    fuzzy_table: dict[Key, str] = field(default_factory=dict)
+    plural_table: dict[Key, tuple[str, ...]] = field(default_factory=dict)
+    fuzzy_plural_table: dict[Key, tuple[str, ...]] = field(default_factory=dict)
+    form_lines: dict[Key, list[int]] = field(default_factory=dict)
+
+    def add(self, message: Message) -> None:
+        if isinstance(message.id, str):
+            key: Key = (message.context, message.id)
+        else:
+            key = (message.context, message.id[0])
+        self.lines[key] = message.lineno or 0
+        if any(name.startswith("layouts/") for name, _ in message.locations):
+            self.layout.add(key)
+        if not isinstance(message.id, str):
+            self.add_plural(key, message)
+            return
+        string = message.string if isinstance(message.string, str) else ""
+        if message.fuzzy:
+            self.fuzzy.add(key)
+            if string:
+                self.fuzzy_table[key] = string
+        elif string:
+            self.table[key] = string
+
+    def add_plural(self, key: Key, message: Message) -> None:
+        """A plural entry: its forms go in a table only when every one is translated."""
+        self.form_lines[key] = list(getattr(message, "form_lines", []))
+        if message.fuzzy:
+            self.fuzzy.add(key)
+        if not untranslated(message, self.count):
+            target = self.fuzzy_plural_table if message.fuzzy else self.plural_table
+            target[key] = forms(message, self.count)

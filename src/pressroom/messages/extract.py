@@ -64,26 +64,35 @@ def add_document(catalog: Catalog, doc: Document, shown: str) -> None:
                     auto_comments=comments, context=text.context)
 
 
+def _template_messages(path: Path, shown: str) -> list:
+    """Babel's (line, message, comments, context) for each gettext call of a template;
+    a template syntax error is a RenderError at its line."""
+    try:
+        with path.open("rb") as handle:
+            return list(babel_extract_messages(
+                # jinja2 annotates babel_extract more loosely than Babel's extractor type
+                babel_extract, handle, keywords=KEYWORDS,  # type: ignore[arg-type]
+                comment_tags=("TRANSLATORS:", "NOTE:"), options=JINJA_OPTIONS,
+                strip_comment_tags=True))
+    except Exception as exc:  # a template syntax error
+        line = getattr(exc, "lineno", None)
+        message = getattr(exc, "message", None) or str(exc)
+        raise RenderError(f"template error: {message}", shown, line) from None
+
+
+def _template_msgid(message: str | tuple[str | None, ...]) -> str | tuple[str, ...]:
+    """ngettext's (singular, plural) kept as a pair; a lone string as itself."""
+    if not isinstance(message, tuple):
+        return message
+    msgid = tuple(m for m in message if m)
+    return msgid[0] if len(msgid) == 1 else msgid
+
+
 def add_templates(catalog: Catalog, project: Project) -> None:
     for path in template_files(project.layouts_dir):
         shown = project.rel(path)
-        try:
-            with path.open("rb") as handle:
-                found = list(babel_extract_messages(
-                    babel_extract, handle, keywords=KEYWORDS,
-                    comment_tags=("TRANSLATORS:", "NOTE:"), options=JINJA_OPTIONS,
-                    strip_comment_tags=True))
-        except Exception as exc:  # a template syntax error
-            line = getattr(exc, "lineno", None)
-            message = getattr(exc, "message", None) or str(exc)
-            raise RenderError(f"template error: {message}", shown, line) from None
-        for lineno, message, comments, context in found:
-            if isinstance(message, tuple):  # ngettext: keep the singular and plural
-                msgid = tuple(m for m in message if m)
-                if len(msgid) == 1:
-                    msgid = msgid[0]
-            else:
-                msgid = message
+        for lineno, message, comments, context in _template_messages(path, shown):
+            msgid = _template_msgid(message)
             if not msgid or (isinstance(msgid, str) and nothing_to_translate(msgid)):
                 continue
             catalog.add(msgid, None, locations=[(shown, lineno)],

@@ -100,7 +100,8 @@ class PoCatalog(Catalog):
         value = self.field("Plural-Forms") if hasattr(self, "fields") else None
         if value:
             with contextlib.suppress(ValueError):
-                self._num_plurals, self._plural_expr = plurals.parse(value)
+                # Babel's __init__ sets both to None, so mypy infers the type None
+                self._num_plurals, self._plural_expr = plurals.parse(value)  # type: ignore[assignment]
 
     @property
     def plural_rule(self):
@@ -123,17 +124,20 @@ def check_syntax(data: bytes, shown: str):
     try:
         return pypo.pofile.parsestring(data)
     except poparser.PoParseError as exc:
-        text = str(exc)
-        match = _LINE_RE.search(text)
-        line = int(match.group(1)) if match else None
-        reason = text.split(" on line ")[0] if match else text
-        if reason.lower().startswith("syntax error"):
-            reason = ("syntax error (a line that is not a comment, msgctxt, msgid, msgstr or "
-                      "a quoted string)")
-        raise CatalogError(f"{reason}; fix this line in your PO editor or text editor",
-                           shown, line) from None
+        raise _parse_error(str(exc), shown) from None
     except Exception as exc:  # other parser failures
         raise CatalogError(f"unreadable catalogue: {exc}", shown) from None
+
+
+def _parse_error(text: str, shown: str) -> CatalogError:
+    """translate-toolkit's message as a CatalogError at its line, in a translator's words."""
+    match = _LINE_RE.search(text)
+    line = int(match.group(1)) if match else None
+    reason = text.split(" on line ")[0] if match else text
+    if reason.lower().startswith("syntax error"):
+        reason = ("syntax error (a line that is not a comment, msgctxt, msgid, msgstr or "
+                  "a quoted string)")
+    return CatalogError(f"{reason}; fix this line in your PO editor or text editor", shown, line)
 
 
 def _comment_texts(lines: list[str], prefix: str) -> list[str]:
@@ -154,7 +158,7 @@ def _flags(typecomments: list[str]) -> list[str]:
 
 
 def _locations(unit) -> list[tuple[str, int | None]]:
-    out = []
+    out: list[tuple[str, int | None]] = []
     for location in unit.getlocations():
         match = _LOCATION.match(location)
         out.append((match.group(1), int(match.group(2))) if match else (location, None))
@@ -187,69 +191,109 @@ def _form_lines(text_lines: list[str], first: int) -> list[int]:
     return found
 
 
-def parse(data: bytes, shown: str, locale: str | None = None) -> PoCatalog:
-    """A strictly checked PO file as a :class:`PoCatalog`."""
-    store = check_syntax(data, shown)
-    text_lines = data.decode("utf-8").splitlines()
+# Babel's Message has no field for a fuzzy entry's previous msgctxt (``#| msgctxt``)
+# nor for the lines of a plural entry's msgstr[n]: pressroom keeps them as extra
+# attributes, set here and read with ``getattr`` (a Message Babel made has neither).
+def set_previous_context(message: Message, context: str | None) -> None:
+    """Keep ``#| msgctxt`` on ``message`` (written back by :func:`dumps`)."""
+    message.previous_context = context  # type: ignore[attr-defined]  # see above
+
+
+def _set_form_lines(message: Message, lines: list[int]) -> None:
+    message.form_lines = lines  # type: ignore[attr-defined]  # see above
+
+
+def _check_previous_lines(text_lines: list[str], shown: str) -> None:
+    """Every ``#|`` line holds one complete quoted string (translate-toolkit is lenient)."""
     for number, line in enumerate(text_lines, 1):
         if line.startswith(("#|", "#~|")) and not _PREVIOUS_LINE.match(line):
             raise CatalogError(
                 "malformed previous English (#| line): each #| line holds one complete quoted "
                 "string; delete this entry's #| lines (they only show the English before it "
                 "changed) or fix the quotes", shown, number)
-    units = list(store.units)
+
+
+def _header_fields(header, shown: str) -> list[tuple[str, str]]:
+    """The header entry's ``Name: value`` lines, in file order."""
+    fields: list[tuple[str, str]] = []
+    for raw in str(header.target).split("\n"):
+        if not raw.strip():
+            continue
+        key, sep, value = raw.partition(":")
+        if not sep:
+            raise CatalogError(f"header line {raw!r} is not 'Name: value'", shown,
+                               header.line_number)
+        fields.append((key.strip(), value.strip()))
+    return fields
+
+
+def _new_catalog(units: list, shown: str, locale: str | None) -> PoCatalog:
+    """An empty PoCatalog with the header of ``units`` (popped from the list) if it has one."""
     fields: list[tuple[str, str]] = []
     header_lines: list[str] = []
     header_fuzzy = False
     if units and units[0].isheader():
         header = units.pop(0)
-        for raw in str(header.target).split("\n"):
-            if not raw.strip():
-                continue
-            key, sep, value = raw.partition(":")
-            if not sep:
-                raise CatalogError(f"header line {raw!r} is not 'Name: value'", shown,
-                                   header.line_number)
-            fields.append((key.strip(), value.strip()))
+        fields = _header_fields(header, shown)
         header_lines = _comment_texts(header.othercomments, "#")
         header_fuzzy = "fuzzy" in _flags(header.typecomments)
     try:
-        catalog = PoCatalog(locale=locale or None, fields=fields, header_lines=header_lines,
-                            header_fuzzy=header_fuzzy)
+        return PoCatalog(locale=locale or None, fields=fields, header_lines=header_lines,
+                         header_fuzzy=header_fuzzy)
     except (ValueError, TypeError) as exc:
         raise CatalogError(f"cannot read catalogue: {exc}", shown) from None
+
+
+def _message(unit, text_lines: list[str]) -> Message:
+    """translate-toolkit's unit as a Babel Message; ``lineno`` is its msgstr's line."""
+    ids = _strings(unit.source)
+    strings = _strings(unit.target)
+    plural = unit.hasplural()
+    msgid: str | tuple[str, ...] = tuple(ids[:2]) if plural else ids[0]
+    string: str | tuple[str, ...] = tuple(strings) if plural else strings[0]
+    previous: list[str] = []
+    if unit.prev_msgid:
+        previous = _strings(unit.prev_source)[: 2 if unit.prev_msgid_plural else 1]
+    lineno = _msgstr_lines(text_lines, unit.line_number)
+    message = Message(msgid, string,
+                      # Babel's annotation says int, but its own reader keeps None too
+                      locations=_locations(unit),  # type: ignore[arg-type]
+                      flags=_flags(unit.typecomments),
+                      auto_comments=_comment_texts(unit.automaticcomments, "#."),
+                      user_comments=_comment_texts(unit.othercomments, "#"),
+                      previous_id=previous, lineno=lineno,
+                      context=unit.getcontext() if unit.msgctxt else None)
+    message.flags = set(_flags(unit.typecomments))  # Babel guesses python-format: undo
+    set_previous_context(message, unit.getpreviouscontext() if unit.prev_msgctxt else None)
+    if plural:  # a finding about msgstr[3] names the line of msgstr[3]
+        _set_form_lines(message, _form_lines(text_lines, lineno))
+    return message
+
+
+def _add(catalog: PoCatalog, message: Message, obsolete: bool, shown: str) -> None:
+    """Put ``message`` in the catalogue; a second entry with the same key is an error."""
+    key = catalog._key_for(message.id, message.context)
+    if obsolete:
+        catalog.obsolete[key] = message
+        return
+    if key in catalog._messages:
+        first = message.id if isinstance(message.id, str) else message.id[0]
+        raise CatalogError(f"duplicate message {first[:40]!r}: GNU msgfmt refuses "
+                           "the file; keep one of the two entries", shown, message.lineno)
+    catalog._messages[key] = message
+
+
+def parse(data: bytes, shown: str, locale: str | None = None) -> PoCatalog:
+    """A strictly checked PO file as a :class:`PoCatalog`."""
+    store = check_syntax(data, shown)
+    text_lines = data.decode("utf-8").splitlines()
+    _check_previous_lines(text_lines, shown)
+    units = list(store.units)
+    catalog = _new_catalog(units, shown, locale)
     catalog.plural_forms_line = next((number for number, line in enumerate(text_lines, 1)
                                       if line.startswith('"Plural-Forms:')), None)
     for unit in units:
-        ids = _strings(unit.source)
-        strings = _strings(unit.target)
-        plural = unit.hasplural()
-        msgid = tuple(ids[:2]) if plural else ids[0]
-        string = tuple(strings) if plural else strings[0]
-        context = unit.getcontext() if unit.msgctxt else None
-        previous: list[str] = []
-        if unit.prev_msgid:
-            previous = _strings(unit.prev_source)[: 2 if unit.prev_msgid_plural else 1]
-        message = Message(msgid, string, locations=_locations(unit),
-                          flags=_flags(unit.typecomments),
-                          auto_comments=_comment_texts(unit.automaticcomments, "#."),
-                          user_comments=_comment_texts(unit.othercomments, "#"),
-                          previous_id=previous,
-                          lineno=_msgstr_lines(text_lines, unit.line_number),
-                          context=context)
-        message.flags = set(_flags(unit.typecomments))  # Babel guesses python-format: undo
-        message.previous_context = unit.getpreviouscontext() if unit.prev_msgctxt else None
-        if plural:  # a finding about msgstr[3] names the line of msgstr[3]
-            message.form_lines = _form_lines(text_lines, message.lineno)
-        key = catalog._key_for(msgid, context)
-        if unit.isobsolete():
-            catalog.obsolete[key] = message
-        else:
-            if key in catalog._messages:
-                raise CatalogError(f"duplicate message {ids[0][:40]!r}: GNU msgfmt refuses "
-                                   "the file; keep one of the two entries", shown,
-                                   message.lineno)
-            catalog._messages[key] = message
+        _add(catalog, _message(unit, text_lines), unit.isobsolete(), shown)
     return catalog
 
 
@@ -340,7 +384,8 @@ def _flag_line(flags) -> list[str]:
     return ["#, " + ", ".join(ordered)]
 
 
-def _message_lines(message: Message, nplurals: int, obsolete: bool = False) -> list[str]:
+def _comment_lines(message: Message, obsolete: bool) -> list[str]:
+    """``#``, ``#.``, ``#:`` and ``#,`` (an obsolete entry keeps only ``#`` and ``#,``)."""
     lines: list[str] = []
     for text in message.user_comments:
         lines.extend(_comment("# ", text))
@@ -349,30 +394,47 @@ def _message_lines(message: Message, nplurals: int, obsolete: bool = False) -> l
             lines.extend(_comment("#. ", text))
         lines.extend(_location_lines(message.locations))
     lines.extend(_flag_line(message.flags))
-    prefix = "#~ " if obsolete else ""
+    return lines
+
+
+def _previous_lines(message: Message, obsolete: bool) -> list[str]:
+    """``#|`` lines: the English a fuzzy translation was made for."""
     previous = list(message.previous_id or [])
-    if previous:
-        pprefix = "#~| " if obsolete else "#| "
-        context = getattr(message, "previous_context", None)
-        if context is not None:
-            lines.extend(format_string("msgctxt", context, pprefix))
-        lines.extend(format_string("msgid", previous[0], pprefix))
-        if len(previous) > 1:
-            lines.extend(format_string("msgid_plural", previous[1], pprefix))
+    if not previous:
+        return []
+    prefix = "#~| " if obsolete else "#| "
+    lines: list[str] = []
+    context = getattr(message, "previous_context", None)
+    if context is not None:
+        lines.extend(format_string("msgctxt", context, prefix))
+    lines.extend(format_string("msgid", previous[0], prefix))
+    if len(previous) > 1:
+        lines.extend(format_string("msgid_plural", previous[1], prefix))
+    return lines
+
+
+def _plural_strings(message: Message, nplurals: int) -> list[str]:
+    """msgstr[0..] padded to the file's number of forms, never cut: a form beyond it
+    (a file whose Plural-Forms changed) stays for the translator to see, and msgfmt
+    to flag."""
+    strings = list(message.string) if isinstance(message.string, (list, tuple)) \
+        else [message.string or ""]
+    if nplurals:
+        strings = strings + [""] * (nplurals - len(strings))
+        while len(strings) > nplurals and not strings[-1]:
+            strings.pop()
+    return strings or [""]
+
+
+def _string_lines(message: Message, nplurals: int, prefix: str) -> list[str]:
+    """msgctxt, msgid (and msgid_plural) and the msgstr lines."""
+    lines: list[str] = []
     if message.context is not None:
         lines.extend(format_string("msgctxt", message.context, prefix))
     if isinstance(message.id, (list, tuple)):
         lines.extend(format_string("msgid", message.id[0], prefix))
         lines.extend(format_string("msgid_plural", message.id[1], prefix))
-        strings = list(message.string) if isinstance(message.string, (list, tuple)) \
-            else [message.string or ""]
-        # padded to the file's number of forms, never cut: a form beyond it (a file
-        # whose Plural-Forms changed) stays for the translator to see, and msgfmt to flag
-        if nplurals:
-            strings = strings + [""] * (nplurals - len(strings))
-            while len(strings) > nplurals and not strings[-1]:
-                strings.pop()
-        for index, text in enumerate(strings or [""]):
+        for index, text in enumerate(_plural_strings(message, nplurals)):
             lines.extend(format_string(f"msgstr[{index}]", text or "", prefix))
     else:
         lines.extend(format_string("msgid", message.id, prefix))
@@ -382,37 +444,53 @@ def _message_lines(message: Message, nplurals: int, obsolete: bool = False) -> l
     return lines
 
 
-def dumps(catalog: PoCatalog, include_previous: bool = True) -> bytes:
-    """The catalogue as PO bytes (UTF-8, ``\\n`` line ends)."""
-    if not isinstance(catalog, PoCatalog):  # a catalogue Babel made: its header, unstamped
-        fields = [(k, v) for k, v in catalog.mime_headers if k.lower() != "generated-by"]
-        lines = [line[1:].lstrip(" ") for line in catalog.header_comment.splitlines()]
-        converted = PoCatalog(locale=catalog.locale, fields=fields, header_lines=lines)
-        converted._messages = catalog._messages
-        converted.obsolete = catalog.obsolete
-        catalog = converted
-    out: list[str] = []
-    for text in catalog.header_lines:
-        out.append(f"# {text}" if text else "#")
+def _message_lines(message: Message, nplurals: int, obsolete: bool = False) -> list[str]:
+    return (_comment_lines(message, obsolete) + _previous_lines(message, obsolete)
+            + _string_lines(message, nplurals, "#~ " if obsolete else ""))
+
+
+def _as_po_catalog(catalog: Catalog) -> PoCatalog:
+    """A catalogue Babel made, as a PoCatalog: its header, without Babel's version stamp."""
+    if isinstance(catalog, PoCatalog):
+        return catalog
+    fields = [(k, v) for k, v in catalog.mime_headers if k.lower() != "generated-by"]
+    lines = [line[1:].lstrip(" ") for line in catalog.header_comment.splitlines()]
+    converted = PoCatalog(locale=catalog.locale, fields=fields, header_lines=lines)
+    converted._messages = catalog._messages
+    converted.obsolete = catalog.obsolete
+    return converted
+
+
+def _header_entry(catalog: PoCatalog) -> list[str]:
+    """The header's comments, fuzzy flag and ``msgstr ""`` with its fields as read."""
+    out = [f"# {text}" if text else "#" for text in catalog.header_lines]
     if catalog.header_fuzzy:
         out.append("#, fuzzy")
     out.append('msgid ""')
     out.append('msgstr ""')
     for key, value in catalog.fields:
         out.extend(f'"{line}"' for line in _wrap_segment(f"{key}: {value}\n", WIDTH - 2))
+    return out
+
+
+def dumps(catalog: Catalog, include_previous: bool = True) -> bytes:
+    """The catalogue as PO bytes (UTF-8, ``\\n`` line ends)."""
+    po = _as_po_catalog(catalog)
+    out = _header_entry(po)
     try:
-        nplurals = catalog.plural_rule[0] if catalog.field("Plural-Forms") else 2
+        nplurals = po.plural_rule[0] if po.field("Plural-Forms") else 2
     except ValueError:  # a malformed header, written back as it is; so are the msgstr[n]
         nplurals = 0  # (catalogs.plural_forms refuses it where plural entries need it)
-    for message in catalog:
+    for message in po:
         if not message.id:
             continue
+        written = message
         if not include_previous:
-            message = message.clone()
-            message.previous_id = []
+            written = message.clone()
+            written.previous_id = []
         out.append("")
-        out.extend(_message_lines(message, nplurals))
-    for message in catalog.obsolete.values():
+        out.extend(_message_lines(written, nplurals))
+    for message in po.obsolete.values():
         out.append("")
         out.extend(_message_lines(message, nplurals, obsolete=True))
     return ("\n".join(out) + "\n").encode("utf-8")

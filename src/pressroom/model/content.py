@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -147,59 +147,129 @@ MAP_SCHEMAS: dict[str, dict[str, str]] = {
     "table": {"caption": "text?", "header": "texts", "rows": "rows"},
 }
 BLOCK_TYPES = tuple(BLOCK_SCHEMAS)
+BAR_SCHEMA = {"label": "text", "value": "number"}
 
 
-class _Loader:
-    def __init__(self, path: Path, shown: str):
-        self.path = path
+# --------------------------------------------------------------------------- reading
+def _read_source(path: Path, shown: str) -> str:
+    """The file's text; a missing file or bad UTF-8 is a ContentError at the bad byte."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ContentError("content file not found", shown) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ContentError("invalid UTF-8 (save the file as UTF-8)", shown, line, col) from None
+
+
+def _yaml_syntax_error(exc: MarkedYAMLError, shown: str) -> ContentError:
+    """A parser error as ``YAML syntax error: ...`` at the parser's mark (1-based)."""
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or exc.context or "invalid YAML"
+    if "duplicate key" in (exc.problem or "") or "duplicate key" in str(exc.context or ""):
+        problem = f"duplicate key: {problem}"
+    line = mark.line + 1 if mark else None
+    col = mark.column + 1 if mark else None
+    return ContentError(f"YAML syntax error: {problem}", shown, line, col)
+
+
+def read_yaml(path: Path, shown: str) -> Any:
+    """Parse ``path`` as round-trip YAML, keeping line/column on every mapping and list
+    (``node.lc``). Duplicate keys are errors. Errors name ``shown``."""
+    source = _read_source(path, shown)
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    try:
+        return yaml.load(source)
+    except MarkedYAMLError as exc:
+        raise _yaml_syntax_error(exc, shown) from None
+    except YAMLError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid YAML"
+        raise ContentError(f"YAML error: {first}", shown) from None
+
+
+# --------------------------------------------------------------------------- positions
+Pos = tuple[int, int] | None
+
+
+def _node_pos(node: Any) -> Pos:
+    """Where a mapping or list starts (1-based), or None for a plain value."""
+    lc = getattr(node, "lc", None)
+    if lc is not None and lc.line is not None:
+        return lc.line + 1, lc.col + 1
+    return None
+
+
+def _key_pos(node: Any, key: Any) -> Pos:
+    """Where ``key`` is written in mapping ``node``; the mapping's start if unknown."""
+    try:
+        line, col = node.lc.key(key)
+        return line + 1, col + 1
+    except Exception:
+        return _node_pos(node)
+
+
+def _value_pos(node: Any, key: Any) -> Pos:
+    """Where the value under ``key`` (or list item ``key``) is written in ``node``."""
+    try:
+        if isinstance(node, CommentedSeq):
+            line, col = node.lc.item(key)
+        else:
+            line, col = node.lc.value(key)
+        return line + 1, col + 1
+    except Exception:
+        return _node_pos(node)
+
+
+def _line(pos: Pos) -> int:
+    return pos[0] if pos else 0
+
+
+def _unknown_keys(node: CommentedMap, allowed: Iterable[Any]) -> list[Any]:
+    """The keys of ``node`` not in ``allowed``, in the order they are written."""
+    allowed = tuple(allowed)
+    return [key for key in node if key not in allowed]
+
+
+@dataclass(frozen=True)
+class _Field:
+    """One present field of a schema'd mapping, with what its validator needs."""
+
+    node: Any
+    key: str
+    label: str
+    pos: Pos
+    inherited: dict
+
+    @property
+    def value(self) -> Any:
+        return self.node[self.key]
+
+
+FieldKind = Callable[["_Fields", _Field, str], Any]
+
+
+class _Scalars:
+    """Errors at a position in the file, and the rules for a translatable text and
+    its translator keys (shared by every part of the loader)."""
+
+    def __init__(self, shown: str):
         self.shown = shown
 
-    # -- positions ---------------------------------------------------------
-    def error(self, message: str, pos: tuple[int, int] | None) -> ContentError:
+    def error(self, message: str, pos: Pos) -> ContentError:
         line, col = pos if pos else (None, None)
         return ContentError(message, self.shown, line, col)
 
-    @staticmethod
-    def key_pos(node: Any, key: Any) -> tuple[int, int] | None:
-        try:
-            line, col = node.lc.key(key)
-            return line + 1, col + 1
-        except Exception:
-            return _Loader.node_pos(node)
-
-    @staticmethod
-    def value_pos(node: Any, key: Any) -> tuple[int, int] | None:
-        try:
-            if isinstance(node, CommentedSeq):
-                line, col = node.lc.item(key)
-            else:
-                line, col = node.lc.value(key)
-            return line + 1, col + 1
-        except Exception:
-            return _Loader.node_pos(node)
-
-    @staticmethod
-    def node_pos(node: Any) -> tuple[int, int] | None:
-        lc = getattr(node, "lc", None)
-        if lc is not None and lc.line is not None:
-            return lc.line + 1, lc.col + 1
-        return None
-
-    # -- scalars -----------------------------------------------------------
     def text(self, parent: Any, key: Any, where: str, inherited: dict) -> Text:
         value = parent[key]
-        pos = self.value_pos(parent, key)
+        pos = _value_pos(parent, key)
         extra = dict(inherited)
         if isinstance(value, CommentedMap):
-            unknown = [k for k in value if k not in ("text", *TRANSLATOR_KEYS)]
-            if unknown:
-                raise self.error(
-                    f"unknown key '{unknown[0]}' in {where} (a text mapping takes: text, "
-                    "note, context, max_chars)", self.key_pos(value, unknown[0]))
-            if "text" not in value:
-                raise self.error(f"{where} is a mapping without 'text:'", pos)
-            extra.update(self.translator_keys(value, where))
-            pos = self.value_pos(value, "text")
+            extra.update(self.text_mapping(value, where, pos))
+            pos = _value_pos(value, "text")
             value = value["text"]
         if not isinstance(value, str):
             raise self.error(
@@ -212,299 +282,187 @@ class _Loader:
         line, col = pos if pos else (0, 0)
         return Text(clean, line, col, **extra)
 
-    def translator_keys(self, node: CommentedMap, where: str) -> dict:
+    def text_mapping(self, value: CommentedMap, where: str, pos: Pos) -> dict[str, Any]:
+        """Check a ``{text:, note:, context:, max_chars:}`` mapping; its translator keys."""
+        unknown = _unknown_keys(value, ("text", *TRANSLATOR_KEYS))
+        if unknown:
+            raise self.error(
+                f"unknown key '{unknown[0]}' in {where} (a text mapping takes: text, "
+                "note, context, max_chars)", _key_pos(value, unknown[0]))
+        if "text" not in value:
+            raise self.error(f"{where} is a mapping without 'text:'", pos)
+        return self.translator_keys(value, where)
+
+    def optional_text(self, node: CommentedMap, key: str, where: str) -> Text | None:
+        return self.text(node, key, where, {}) if key in node else None
+
+    def translator_keys(self, node: CommentedMap, where: str) -> dict[str, Any]:
+        """The note/context/max_chars written on ``node``, checked and normalised."""
         out: dict[str, Any] = {}
         for key in TRANSLATOR_KEYS:
-            if key not in node:
-                continue
-            value = node[key]
-            pos = self.value_pos(node, key)
-            if key == "max_chars":
-                if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                    raise self.error(f"max_chars in {where} must be a positive whole number", pos)
-                out[key] = int(value)
-            else:
-                if not isinstance(value, str) or not value.strip():
-                    raise self.error(f"{key} in {where} must be non-empty text", pos)
-                out[key] = " ".join(value.split())
+            if key in node:
+                out[key] = self.translator_key(node, key, where)
         return out
 
-    # -- structure ---------------------------------------------------------
-    def load(self) -> Document:
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
-            raise ContentError("content file not found", self.shown) from None
-        try:
-            source = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-            raise ContentError("invalid UTF-8 (save the file as UTF-8)",
-                               self.shown, line, col) from None
-        yaml = YAML(typ="rt")
-        yaml.allow_duplicate_keys = False
-        try:
-            data = yaml.load(source)
-        except MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            problem = exc.problem or exc.context or "invalid YAML"
-            if "duplicate key" in (exc.problem or "") or "duplicate key" in str(exc.context or ""):
-                problem = f"duplicate key: {problem}"
-            line = mark.line + 1 if mark else None
-            col = mark.column + 1 if mark else None
-            raise ContentError(f"YAML syntax error: {problem}", self.shown, line, col) from None
-        except YAMLError as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid YAML"
-            raise ContentError(f"YAML error: {first}", self.shown) from None
-        if not isinstance(data, CommentedMap):
-            raise self.error("the document must be a mapping with title, meta, sections and notes",
-                             (1, 1))
-        return self.document(data)
+    def translator_key(self, node: CommentedMap, key: str, where: str) -> Any:
+        value = node[key]
+        pos = _value_pos(node, key)
+        if key == "max_chars":
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise self.error(f"max_chars in {where} must be a positive whole number", pos)
+            return int(value)
+        if not isinstance(value, str) or not value.strip():
+            raise self.error(f"{key} in {where} must be non-empty text", pos)
+        return " ".join(value.split())
 
-    def document(self, data: CommentedMap) -> Document:
-        allowed = ("title", "subtitle", "short_title", "meta", "sections", "notes")
-        for key in data:
-            if key not in allowed:
-                raise self.error(f"unknown top-level key '{key}' (expected one of: "
-                                 f"{', '.join(allowed)})", self.key_pos(data, key))
-        for key in ("title", "meta", "sections"):
-            if key not in data:
-                raise self.error(f"missing top-level key '{key}'", (1, 1))
-        title = self.text(data, "title", "title", {})
-        subtitle = self.text(data, "subtitle", "subtitle", {}) if "subtitle" in data else None
-        short = self.text(data, "short_title", "short_title", {}) if "short_title" in data else None
 
-        meta = data["meta"]
-        if not isinstance(meta, CommentedMap):
-            raise self.error("meta must be a mapping (publisher, date, edition)",
-                             self.value_pos(data, "meta"))
-        for key in meta:
-            if key not in ("publisher", "date", "edition"):
-                raise self.error(f"unknown key '{key}' in meta (expected: publisher, date, "
-                                 "edition)", self.key_pos(meta, key))
-        if "publisher" not in meta:
-            raise self.error("meta needs 'publisher'", self.value_pos(data, "meta"))
-        publisher = self.text(meta, "publisher", "meta.publisher", {})
-        edition = self.text(meta, "edition", "meta.edition", {}) if "edition" in meta else None
-        date = self.date(meta)
-
-        notes, note_lines = self.notes(data)
-        sections = self.sections(data)
-        doc = Document(name=self.path.stem, path=self.path, title=title, subtitle=subtitle,
-                       short_title=short, publisher=publisher, date=date, edition=edition,
-                       sections=sections, notes=notes, note_lines=note_lines)
-        self.check_references(doc)
-        return doc
-
-    def date(self, meta: CommentedMap) -> _dt.date:
-        if "date" not in meta:
-            raise self.error("meta needs 'date' (YYYY-MM-DD)", self.node_pos(meta))
-        value = meta["date"]
-        pos = self.value_pos(meta, "date")
-        if isinstance(value, _dt.datetime):
-            return value.date()
-        if isinstance(value, _dt.date):
-            return value
-        try:
-            return _dt.date.fromisoformat(str(value))
-        except ValueError:
-            raise self.error(f"meta.date '{value}' is not a date (write YYYY-MM-DD)", pos) from None
-
-    def notes(self, data: CommentedMap) -> tuple[dict[str, Text], dict[str, int]]:
-        if "notes" not in data or data["notes"] is None:
-            return {}, {}
-        node = data["notes"]
-        if not isinstance(node, CommentedMap):
-            raise self.error("notes must be a mapping of note id to text",
-                             self.value_pos(data, "notes"))
-        notes: dict[str, Text] = {}
-        lines: dict[str, int] = {}
-        for key in node:
-            pos = self.key_pos(node, key)
-            if not isinstance(key, str) or not NOTE_ID_RE.match(key):
-                raise self.error(f"note id '{key}' must be letters, digits, '-', '_' or '.'", pos)
-            text = self.text(node, key, f"note '{key}'", {})
-            if FOOTNOTE_REF.search(text.value):
-                raise self.error(f"note '{key}' refers to another note; notes cannot nest",
-                                 (text.line, text.col))
-            notes[key] = text
-            lines[key] = pos[0] if pos else 0
-        return notes, lines
-
-    def sections(self, data: CommentedMap) -> list[Section]:
-        node = data["sections"]
-        if not isinstance(node, CommentedSeq) or not node:
-            raise self.error("sections must be a non-empty list", self.value_pos(data, "sections"))
-        seen: dict[str, int] = {}
-        out = []
-        for index, sec in enumerate(node):
-            pos = self.value_pos(node, index)
-            if not isinstance(sec, CommentedMap):
-                raise self.error("a section must be a mapping with id, heading and blocks", pos)
-            for key in sec:
-                if key not in ("id", "heading", "blocks", *TRANSLATOR_KEYS):
-                    raise self.error(f"unknown key '{key}' in section (expected: id, heading, "
-                                     "blocks)", self.key_pos(sec, key))
-            for key in ("id", "heading", "blocks"):
-                if key not in sec:
-                    raise self.error(f"section is missing '{key}'", pos)
-            sid = sec["id"]
-            if not isinstance(sid, str) or not ID_RE.match(sid):
-                raise self.error(f"section id '{sid}' must be lowercase letters, digits and '-'",
-                                 self.value_pos(sec, "id"))
-            if sid in seen:
-                raise self.error(f"duplicate section id '{sid}' (first used on line {seen[sid]})",
-                                 self.value_pos(sec, "id"))
-            seen[sid] = self.value_pos(sec, "id")[0]
-            inherited = self.translator_keys(sec, f"section '{sid}'")
-            heading = self.text(sec, "heading", f"heading of section '{sid}'", inherited)
-            blocks_node = sec["blocks"]
-            if not isinstance(blocks_node, CommentedSeq):
-                raise self.error(f"blocks of section '{sid}' must be a list",
-                                 self.value_pos(sec, "blocks"))
-            blocks = [self.block(blocks_node, i) for i in range(len(blocks_node))]
-            out.append(Section(sid, heading, blocks, pos[0] if pos else 0))
-        return out
-
-    def block(self, seq: CommentedSeq, index: int) -> Block:
-        node = seq[index]
-        pos = self.value_pos(seq, index)
-        expected = ", ".join(BLOCK_TYPES)
-        if not isinstance(node, CommentedMap):
-            raise self.error(f"a block must be a mapping such as '- p: text' (block types: "
-                             f"{expected})", pos)
-        types = [k for k in node if k in BLOCK_SCHEMAS]
-        if not types:
-            first = next((k for k in node if k not in TRANSLATOR_KEYS), None)
-            if first is None:
-                raise self.error(f"block has no type (expected one of: {expected})", pos)
-            raise self.error(f"unknown block type '{first}' (expected one of: {expected})",
-                             self.key_pos(node, first))
-        if len(types) > 1:
-            raise self.error(f"block has two types, '{types[0]}' and '{types[1]}'; "
-                             "start a new list item ('- ') for the second",
-                             self.key_pos(node, types[1]))
-        btype = types[0]
-        schema = BLOCK_SCHEMAS[btype]
-        for key in node:
-            if key not in schema and key not in TRANSLATOR_KEYS:
-                raise self.error(f"unknown key '{key}' in {btype} block (allowed: "
-                                 f"{', '.join([*schema, *TRANSLATOR_KEYS])})",
-                                 self.key_pos(node, key))
-        inherited = self.translator_keys(node, f"{btype} block")
-        fields = self.fields(node, schema, btype, inherited)
-        line, col = pos if pos else (0, 0)
-        block = Block(btype, line, col, fields)
-        if btype == "table":
-            width = len(fields["table"]["header"])
-            for r, row in enumerate(fields["table"]["rows"]):
-                if len(row) != width:
-                    rows_node = node["table"]["rows"]
-                    raise self.error(f"table row {r + 1} has {len(row)} cells, the header has "
-                                     f"{width}", self.value_pos(rows_node, r))
-        return block
+class _Fields(_Scalars):
+    """Validate a mapping against a schema (BLOCK_SCHEMAS, MAP_SCHEMAS): one small
+    validator per field kind, looked up in FIELD_KINDS."""
 
     def fields(self, node: CommentedMap, schema: dict[str, str], where: str,
                inherited: dict) -> dict[str, Any]:
+        """Validate ``node`` against ``schema`` (field -> kind, ``?`` = optional)."""
         out: dict[str, Any] = {}
-        for key, kind in schema.items():
-            optional = kind.endswith("?")
-            kind = kind.rstrip("?")
-            label = f"'{key}' of {where}" if key != where else where
+        for key, spec in schema.items():
             if key not in node or node[key] is None:
-                if not optional:
-                    raise self.error(f"{where} needs '{key}'", self.node_pos(node))
+                if not spec.endswith("?"):
+                    raise self.error(f"{where} needs '{key}'", _node_pos(node))
                 continue
-            value = node[key]
-            pos = self.value_pos(node, key)
-            if kind == "text":
-                out[key] = self.text(node, key, label, inherited)
-            elif kind == "texts":
-                if not isinstance(value, CommentedSeq) or not value:
-                    raise self.error(f"{label} must be a non-empty list", pos)
-                out[key] = [self.text(value, i, f"item {i + 1} of {label}", inherited)
-                            for i in range(len(value))]
-            elif kind == "number":
-                if isinstance(value, bool) or not isinstance(value, (int, float)):
-                    raise self.error(f"{label} must be a number without quotes or separators "
-                                     f"(e.g. 330000), not {_kind(value)}", pos)
-                out[key] = value
-            elif kind in ("noteid", "path"):
-                if not isinstance(value, str) or not value.strip():
-                    raise self.error(f"{label} must be text", pos)
-                out[key] = Ref(str(value), pos)
-            elif kind == "bool":
-                if not isinstance(value, bool):
-                    raise self.error(f"{label} must be true or false", pos)
-                out[key] = value
-            elif kind.startswith("enum:"):
-                choices = kind[5:].split("|")
-                if value not in choices:
-                    raise self.error(f"{label} must be one of: {', '.join(choices)}", pos)
-                out[key] = str(value)
-            elif kind.startswith("map:"):
-                sub = MAP_SCHEMAS[kind[4:]]
-                if not isinstance(value, CommentedMap):
-                    raise self.error(f"{label} must be a mapping with: {', '.join(sub)}", pos)
-                for k in value:
-                    if k not in sub and k not in TRANSLATOR_KEYS:
-                        raise self.error(f"unknown key '{k}' in {key} (allowed: "
-                                         f"{', '.join(sub)})", self.key_pos(value, k))
-                inner = {**inherited, **self.translator_keys(value, label)}
-                out[key] = self.fields(value, sub, key, inner)
-            elif kind == "rows":
-                if not isinstance(value, CommentedSeq) or not value:
-                    raise self.error(f"{label} must be a non-empty list of rows", pos)
-                rows = []
-                for r, row in enumerate(value):
-                    if not isinstance(row, CommentedSeq):
-                        raise self.error(f"row {r + 1} of {label} must be a list of cells",
-                                         self.value_pos(value, r))
-                    rows.append([self.text(row, c, f"cell {c + 1} of row {r + 1}", inherited)
-                                 for c in range(len(row))])
-                out[key] = rows
-            elif kind == "bars":
-                if not isinstance(value, CommentedSeq) or not value:
-                    raise self.error(f"{label} must be a non-empty list of {{label, value}}", pos)
-                bars = []
-                for b, bar in enumerate(value):
-                    if not isinstance(bar, CommentedMap):
-                        raise self.error(f"bar {b + 1} must be a mapping with label and value",
-                                         self.value_pos(value, b))
-                    bars.append(self.fields(bar, {"label": "text", "value": "number"},
-                                            f"bar {b + 1}", inherited))
-                out[key] = bars
-            else:  # pragma: no cover - schema typo
+            kind = spec.rstrip("?")
+            label = f"'{key}' of {where}" if key != where else where
+            name, _, arg = kind.partition(":")
+            validator = FIELD_KINDS.get(name)
+            if validator is None:  # pragma: no cover - schema typo
                 raise AssertionError(kind)
+            out[key] = validator(self, _Field(node, key, label, _value_pos(node, key),
+                                              inherited), arg)
         return out
 
-    def check_references(self, doc: Document) -> None:
+    def non_empty_list(self, f: _Field, what: str) -> CommentedSeq:
+        if not isinstance(f.value, CommentedSeq) or not f.value:
+            raise self.error(f"{f.label} must be a non-empty list{what}", f.pos)
+        return f.value
+
+    def text_field(self, f: _Field, _arg: str) -> Text:
+        return self.text(f.node, f.key, f.label, f.inherited)
+
+    def texts_field(self, f: _Field, _arg: str) -> list[Text]:
+        items = self.non_empty_list(f, "")
+        return [self.text(items, i, f"item {i + 1} of {f.label}", f.inherited)
+                for i in range(len(items))]
+
+    def number_field(self, f: _Field, _arg: str) -> int | float:
+        value = f.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.error(f"{f.label} must be a number without quotes or separators "
+                             f"(e.g. 330000), not {_kind(value)}", f.pos)
+        return value
+
+    def ref_field(self, f: _Field, _arg: str) -> Ref:
+        if not isinstance(f.value, str) or not f.value.strip():
+            raise self.error(f"{f.label} must be text", f.pos)
+        return Ref(str(f.value), f.pos)
+
+    def bool_field(self, f: _Field, _arg: str) -> bool:
+        if not isinstance(f.value, bool):
+            raise self.error(f"{f.label} must be true or false", f.pos)
+        return f.value
+
+    def enum_field(self, f: _Field, arg: str) -> str:
+        choices = arg.split("|")
+        if f.value not in choices:
+            raise self.error(f"{f.label} must be one of: {', '.join(choices)}", f.pos)
+        return str(f.value)
+
+    def map_field(self, f: _Field, arg: str) -> dict[str, Any]:
+        sub = MAP_SCHEMAS[arg]
+        value = f.value
+        if not isinstance(value, CommentedMap):
+            raise self.error(f"{f.label} must be a mapping with: {', '.join(sub)}", f.pos)
+        unknown = _unknown_keys(value, [*sub, *TRANSLATOR_KEYS])
+        if unknown:
+            raise self.error(f"unknown key '{unknown[0]}' in {f.key} (allowed: "
+                             f"{', '.join(sub)})", _key_pos(value, unknown[0]))
+        inner = {**f.inherited, **self.translator_keys(value, f.label)}
+        return self.fields(value, sub, f.key, inner)
+
+    def rows_field(self, f: _Field, _arg: str) -> list[list[Text]]:
+        value = self.non_empty_list(f, " of rows")
+        rows = []
+        for r, row in enumerate(value):
+            if not isinstance(row, CommentedSeq):
+                raise self.error(f"row {r + 1} of {f.label} must be a list of cells",
+                                 _value_pos(value, r))
+            rows.append([self.text(row, c, f"cell {c + 1} of row {r + 1}", f.inherited)
+                         for c in range(len(row))])
+        return rows
+
+    def bars_field(self, f: _Field, _arg: str) -> list[dict[str, Any]]:
+        value = self.non_empty_list(f, " of {label, value}")
+        bars = []
+        for b, bar in enumerate(value):
+            if not isinstance(bar, CommentedMap):
+                raise self.error(f"bar {b + 1} must be a mapping with label and value",
+                                 _value_pos(value, b))
+            bars.append(self.fields(bar, BAR_SCHEMA, f"bar {b + 1}", f.inherited))
+        return bars
+
+
+#: One validator per field kind in the schemas above.
+FIELD_KINDS: dict[str, FieldKind] = {
+    "text": _Fields.text_field,
+    "texts": _Fields.texts_field,
+    "number": _Fields.number_field,
+    "noteid": _Fields.ref_field,
+    "path": _Fields.ref_field,
+    "bool": _Fields.bool_field,
+    "enum": _Fields.enum_field,
+    "map": _Fields.map_field,
+    "rows": _Fields.rows_field,
+    "bars": _Fields.bars_field,
+}
+
+
+class _References(_Scalars):
+    """Cross-checks once the whole file is read: footnotes, sources, images."""
+
+    def __init__(self, path: Path, shown: str):
+        super().__init__(shown)
+        self.path = path
+
+    def check(self, doc: Document) -> None:
+        """Every footnote reference and ``source:`` names a note; every image exists."""
         known = ", ".join(sorted(doc.notes)) or "none defined"
         for text in doc.texts():
-            try:
-                refs = markup.footnote_ids(text.value)
-            except Exception:  # pragma: no cover - the parser accepts any string
-                refs = []
-            stray = FOOTNOTE_REF.findall(text.value)
-            for ref in stray:
-                if ref not in refs:
-                    raise ContentError(f"malformed footnote reference [^{ref}] (write [^note-id] "
-                                       "with letters, digits, '-', '_' or '.')",
-                                       self.shown, text.line, text.col)
-            for ref in refs:
-                if ref not in doc.notes:
-                    raise ContentError(f"footnote reference [^{ref}] has no note under 'notes:' "
-                                       f"(notes: {known})", self.shown, text.line, text.col)
+            self.check_footnotes(text, doc.notes, known)
         for section in doc.sections:
             for block in section.blocks:
                 for value in _walk_maps(block.fields):
-                    source = value.get("source")
-                    if source is not None and source not in doc.notes:
-                        raise ContentError(f"source '{source}' is not a note id "
-                                           f"(notes: {known})", self.shown, source.line, source.col)
-                    if "src" in value:
-                        self.check_image(value["src"])
+                    self.check_map_references(value, doc.notes, known)
+
+    def check_footnotes(self, text: Text, notes: dict[str, Text], known: str) -> None:
+        try:
+            refs = markup.footnote_ids(text.value)
+        except Exception:  # pragma: no cover - the parser accepts any string
+            refs = []
+        for ref in FOOTNOTE_REF.findall(text.value):
+            if ref not in refs:
+                raise ContentError(f"malformed footnote reference [^{ref}] (write [^note-id] "
+                                   "with letters, digits, '-', '_' or '.')",
+                                   self.shown, text.line, text.col)
+        for ref in refs:
+            if ref not in notes:
+                raise ContentError(f"footnote reference [^{ref}] has no note under 'notes:' "
+                                   f"(notes: {known})", self.shown, text.line, text.col)
+
+    def check_map_references(self, value: dict, notes: dict[str, Text], known: str) -> None:
+        source = value.get("source")
+        if source is not None and source not in notes:
+            raise ContentError(f"source '{source}' is not a note id "
+                               f"(notes: {known})", self.shown, source.line, source.col)
+        if "src" in value:
+            self.check_image(value["src"])
 
     def check_image(self, src: Ref) -> None:
         pos = (src.line, src.col)
@@ -515,6 +473,184 @@ class _Loader:
                              "(e.g. images/map.svg)", pos)
         if not target.is_file():
             raise self.error(f"image '{src}' not found in content/", pos)
+
+
+class _Blocks(_Fields):
+    """One block of a section: its type, its keys, its fields by BLOCK_SCHEMAS."""
+
+    def block(self, seq: CommentedSeq, index: int) -> Block:
+        node = seq[index]
+        pos = _value_pos(seq, index)
+        btype = self.block_type(node, pos)
+        schema = BLOCK_SCHEMAS[btype]
+        allowed = [*schema, *TRANSLATOR_KEYS]
+        unknown = _unknown_keys(node, allowed)
+        if unknown:
+            raise self.error(f"unknown key '{unknown[0]}' in {btype} block (allowed: "
+                             f"{', '.join(allowed)})", _key_pos(node, unknown[0]))
+        inherited = self.translator_keys(node, f"{btype} block")
+        fields = self.fields(node, schema, btype, inherited)
+        if btype == "table":
+            self.check_table_rows(node, fields)
+        line, col = pos if pos else (0, 0)
+        return Block(btype, line, col, fields)
+
+    def block_type(self, node: Any, pos: Pos) -> str:
+        """The one block-type key of ``node`` (``p``, ``list``, ``table``, ...)."""
+        expected = ", ".join(BLOCK_TYPES)
+        if not isinstance(node, CommentedMap):
+            raise self.error(f"a block must be a mapping such as '- p: text' (block types: "
+                             f"{expected})", pos)
+        types = [k for k in node if k in BLOCK_SCHEMAS]
+        if not types:
+            first = next((k for k in node if k not in TRANSLATOR_KEYS), None)
+            if first is None:
+                raise self.error(f"block has no type (expected one of: {expected})", pos)
+            raise self.error(f"unknown block type '{first}' (expected one of: {expected})",
+                             _key_pos(node, first))
+        if len(types) > 1:
+            raise self.error(f"block has two types, '{types[0]}' and '{types[1]}'; "
+                             "start a new list item ('- ') for the second",
+                             _key_pos(node, types[1]))
+        return types[0]
+
+    def check_table_rows(self, node: CommentedMap, fields: dict[str, Any]) -> None:
+        """Every row of a table has as many cells as its header."""
+        width = len(fields["table"]["header"])
+        for r, row in enumerate(fields["table"]["rows"]):
+            if len(row) != width:
+                raise self.error(f"table row {r + 1} has {len(row)} cells, the header has "
+                                 f"{width}", _value_pos(node["table"]["rows"], r))
+
+
+class _Loader(_Blocks):
+    """Turn the parsed YAML of one content file into a :class:`Document`, raising a
+    ContentError at the first problem (in reading order)."""
+
+    def __init__(self, path: Path, shown: str):
+        super().__init__(shown)
+        self.path = path
+
+    def load(self) -> Document:
+        data = read_yaml(self.path, self.shown)
+        if not isinstance(data, CommentedMap):
+            raise self.error("the document must be a mapping with title, meta, sections and notes",
+                             (1, 1))
+        return self.document(data)
+
+    def document(self, data: CommentedMap) -> Document:
+        allowed = ("title", "subtitle", "short_title", "meta", "sections", "notes")
+        unknown = _unknown_keys(data, allowed)
+        if unknown:
+            raise self.error(f"unknown top-level key '{unknown[0]}' (expected one of: "
+                             f"{', '.join(allowed)})", _key_pos(data, unknown[0]))
+        for key in ("title", "meta", "sections"):
+            if key not in data:
+                raise self.error(f"missing top-level key '{key}'", (1, 1))
+        title = self.text(data, "title", "title", {})
+        subtitle = self.optional_text(data, "subtitle", "subtitle")
+        short = self.optional_text(data, "short_title", "short_title")
+        publisher, edition, date = self.meta(data)
+        notes, note_lines = self.notes(data)
+        sections = self.sections(data)
+        doc = Document(name=self.path.stem, path=self.path, title=title, subtitle=subtitle,
+                       short_title=short, publisher=publisher, date=date, edition=edition,
+                       sections=sections, notes=notes, note_lines=note_lines)
+        _References(self.path, self.shown).check(doc)
+        return doc
+
+    def meta(self, data: CommentedMap) -> tuple[Text, Text | None, _dt.date]:
+        """``meta:``: publisher, edition and date."""
+        meta = data["meta"]
+        if not isinstance(meta, CommentedMap):
+            raise self.error("meta must be a mapping (publisher, date, edition)",
+                             _value_pos(data, "meta"))
+        unknown = _unknown_keys(meta, ("publisher", "date", "edition"))
+        if unknown:
+            raise self.error(f"unknown key '{unknown[0]}' in meta (expected: publisher, date, "
+                             "edition)", _key_pos(meta, unknown[0]))
+        if "publisher" not in meta:
+            raise self.error("meta needs 'publisher'", _value_pos(data, "meta"))
+        publisher = self.text(meta, "publisher", "meta.publisher", {})
+        edition = self.optional_text(meta, "edition", "meta.edition")
+        return publisher, edition, self.date(meta)
+
+    def date(self, meta: CommentedMap) -> _dt.date:
+        if "date" not in meta:
+            raise self.error("meta needs 'date' (YYYY-MM-DD)", _node_pos(meta))
+        value = meta["date"]
+        pos = _value_pos(meta, "date")
+        if isinstance(value, _dt.datetime):
+            return value.date()
+        if isinstance(value, _dt.date):
+            return value
+        try:
+            return _dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise self.error(f"meta.date '{value}' is not a date (write YYYY-MM-DD)", pos) from None
+
+    def notes(self, data: CommentedMap) -> tuple[dict[str, Text], dict[str, int]]:
+        """``notes:``: each note's text and the line its id is written on."""
+        if "notes" not in data or data["notes"] is None:
+            return {}, {}
+        node = data["notes"]
+        if not isinstance(node, CommentedMap):
+            raise self.error("notes must be a mapping of note id to text",
+                             _value_pos(data, "notes"))
+        notes: dict[str, Text] = {}
+        lines: dict[str, int] = {}
+        for key in node:
+            pos = _key_pos(node, key)
+            if not isinstance(key, str) or not NOTE_ID_RE.match(key):
+                raise self.error(f"note id '{key}' must be letters, digits, '-', '_' or '.'", pos)
+            text = self.text(node, key, f"note '{key}'", {})
+            if FOOTNOTE_REF.search(text.value):
+                raise self.error(f"note '{key}' refers to another note; notes cannot nest",
+                                 (text.line, text.col))
+            notes[key] = text
+            lines[key] = _line(pos)
+        return notes, lines
+
+    def sections(self, data: CommentedMap) -> list[Section]:
+        node = data["sections"]
+        if not isinstance(node, CommentedSeq) or not node:
+            raise self.error("sections must be a non-empty list", _value_pos(data, "sections"))
+        seen: dict[str, int] = {}
+        return [self.section(node, index, seen) for index in range(len(node))]
+
+    def section(self, node: CommentedSeq, index: int, seen: dict[str, int]) -> Section:
+        """Section ``index`` of ``node``; ``seen`` maps the ids so far to their lines."""
+        sec = node[index]
+        pos = _value_pos(node, index)
+        if not isinstance(sec, CommentedMap):
+            raise self.error("a section must be a mapping with id, heading and blocks", pos)
+        unknown = _unknown_keys(sec, ("id", "heading", "blocks", *TRANSLATOR_KEYS))
+        if unknown:
+            raise self.error(f"unknown key '{unknown[0]}' in section (expected: id, heading, "
+                             "blocks)", _key_pos(sec, unknown[0]))
+        for key in ("id", "heading", "blocks"):
+            if key not in sec:
+                raise self.error(f"section is missing '{key}'", pos)
+        sid = self.section_id(sec, seen)
+        inherited = self.translator_keys(sec, f"section '{sid}'")
+        heading = self.text(sec, "heading", f"heading of section '{sid}'", inherited)
+        blocks_node = sec["blocks"]
+        if not isinstance(blocks_node, CommentedSeq):
+            raise self.error(f"blocks of section '{sid}' must be a list",
+                             _value_pos(sec, "blocks"))
+        blocks = [self.block(blocks_node, i) for i in range(len(blocks_node))]
+        return Section(sid, heading, blocks, _line(pos))
+
+    def section_id(self, sec: CommentedMap, seen: dict[str, int]) -> str:
+        """The section's id, checked for form and uniqueness, and recorded in ``seen``."""
+        sid = sec["id"]
+        pos = _value_pos(sec, "id")
+        if not isinstance(sid, str) or not ID_RE.match(sid):
+            raise self.error(f"section id '{sid}' must be lowercase letters, digits and '-'", pos)
+        if sid in seen:
+            raise self.error(f"duplicate section id '{sid}' (first used on line {seen[sid]})", pos)
+        seen[sid] = _line(pos)
+        return sid
 
 
 def _walk_maps(value: Any) -> Iterator[dict]:

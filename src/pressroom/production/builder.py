@@ -16,10 +16,13 @@ import concurrent.futures as futures
 import json
 import multiprocessing
 import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pressroom.errors import PressroomError
 from pressroom.fsutil import atomic_write_bytes, sha256_file
+from pressroom.messages.catalogs import Translations
 from pressroom.messages.extract import load_documents
 from pressroom.model.config import PSEUDO_LANGUAGES, Project, load_project
 from pressroom.model.content import Document, load_document
@@ -69,6 +72,74 @@ def _pool(jobs: int) -> futures.ProcessPoolExecutor:
                                        max_tasks_per_child=1)
 
 
+Task = tuple[str, str]  # (document, language)
+
+
+@dataclass
+class _Plan:
+    """What a build does: every task in request order, each one's input fingerprint,
+    and the results of those already up to date."""
+
+    profile: str
+    tasks: list[Task]
+    keys: dict[Task, str] = field(default_factory=dict)
+    done: dict[Task, BuildResult] = field(default_factory=dict)
+
+    @property
+    def todo(self) -> list[Task]:
+        return [task for task in self.tasks if task not in self.done]
+
+
+def _plan(project: Project, tasks: list[Task], documents: dict[str, Document],
+          translations: dict[str, Translations], profile: str, force: bool) -> _Plan:
+    """Fingerprint every task; a PDF whose record matches (unless ``force``) is done."""
+    layouts, env = layouts_digest(project), environment.fingerprint(project)
+    plan = _Plan(profile, tasks)
+    for doc, lang in tasks:
+        key = fingerprint(project, documents[doc], translations[lang], profile, layouts, env)
+        plan.keys[doc, lang] = key
+        pdf = project.pdf_path(lang, doc, profile)
+        record = None if force else up_to_date(pdf, key)
+        if record is not None:
+            plan.done[doc, lang] = BuildResult(doc, lang, profile, pdf,
+                                               int(record.get("pages", 0)), 0.0, written=False,
+                                               skipped=True,
+                                               warnings=list(record.get("warnings", [])))
+    return plan
+
+
+def _build_parallel(project: Project, plan: _Plan, jobs: int,
+                    deliver: Callable[[BuildResult], None]) -> None:
+    """Render the tasks to do in ``jobs`` worker processes; deliver in request order."""
+    with _pool(jobs) as pool:
+        running = {task: pool.submit(_work, str(project.root), *task, plan.profile)
+                   for task in plan.todo}
+        try:
+            for task in plan.tasks:
+                result = plan.done.get(task) or running[task].result()
+                if task in running:
+                    _stamp(result, plan.keys[task])
+                deliver(result)
+        except BaseException:
+            for future in running.values():
+                future.cancel()
+            raise
+
+
+def _build_serial(project: Project, plan: _Plan, documents: dict[str, Document],
+                  translations: dict[str, Translations],
+                  deliver: Callable[[BuildResult], None]) -> None:
+    """Render the tasks to do one after the other, in this process."""
+    for task in plan.tasks:
+        if task in plan.done:
+            result = plan.done[task]
+        else:
+            doc, lang = task
+            result = build_one(project, documents[doc], lang, translations[lang], plan.profile)
+            _stamp(result, plan.keys[task])
+        deliver(result)
+
+
 def build(project: Project, langs: list[str], docs: list[str], profile: str = "print",
           report=None, documents: dict[str, Document] | None = None, jobs: int | None = None,
           force: bool = False, skip=(), allow_incomplete: bool = False) -> list[BuildResult]:
@@ -76,52 +147,25 @@ def build(project: Project, langs: list[str], docs: list[str], profile: str = "p
     language) pairs in ``skip`` (refused by the print-run gate). Every input is read
     and checked before the first render; results come back in request order."""
     if profile not in PROFILES:
-        raise PressroomError(f"unknown profile '{profile}' (expected one of: {', '.join(PROFILES)})")
+        raise PressroomError(f"unknown profile '{profile}' "
+                             f"(expected one of: {', '.join(PROFILES)})")
     documents = documents or load_documents(project, docs)
     translations = {lang: translations_for(project, lang) for lang in langs}
-    layouts, env = layouts_digest(project), environment.fingerprint(project)
     tasks = [(doc, lang) for lang in langs for doc in docs if (doc, lang) not in skip]
-    keys, done = {}, {}
-    for doc, lang in tasks:
-        keys[doc, lang] = fingerprint(project, documents[doc], translations[lang], profile,
-                                      layouts, env)
-        pdf = project.pdf_path(lang, doc, profile)
-        record = None if force else up_to_date(pdf, keys[doc, lang])
-        if record is not None:
-            done[doc, lang] = BuildResult(doc, lang, profile, pdf, int(record.get("pages", 0)),
-                                          0.0, written=False, skipped=True,
-                                          warnings=list(record.get("warnings", [])))
-    todo = [task for task in tasks if task not in done]
+    plan = _plan(project, tasks, documents, translations, profile, force)
     record = _recorder(project, allow_incomplete)
     jobs = max(1, jobs or os.cpu_count() or 1)
-    results = []
-    if len(todo) > 1 and jobs > 1:
-        with _pool(min(jobs, len(todo))) as pool:
-            running = {task: pool.submit(_work, str(project.root), *task, profile)
-                       for task in todo}
-            try:
-                for task in tasks:
-                    result = done.get(task) or running[task].result()
-                    if task in running:
-                        _stamp(result, keys[task])
-                    record(result)
-                    results.append(result)
-                    if report:
-                        report(result)
-            except BaseException:
-                for future in running.values():
-                    future.cancel()
-                raise
-        return results
-    for task in tasks:
-        if task in done:
-            result = done[task]
-        else:
-            doc, lang = task
-            result = build_one(project, documents[doc], lang, translations[lang], profile)
-            _stamp(result, keys[task])
+    results: list[BuildResult] = []
+
+    def deliver(result: BuildResult) -> None:
         record(result)
         results.append(result)
         if report:
             report(result)
+
+    todo = plan.todo
+    if len(todo) > 1 and jobs > 1:
+        _build_parallel(project, plan, min(jobs, len(todo)), deliver)
+    else:
+        _build_serial(project, plan, documents, translations, deliver)
     return results

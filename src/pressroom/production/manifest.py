@@ -52,7 +52,7 @@ class VerifyFailed(PressroomError):
 def _git(root: Path, *args: str) -> str | None:
     try:
         run = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                             timeout=60)
+                             timeout=60, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
     return run.stdout if run.returncode == 0 else None
@@ -226,7 +226,7 @@ def _export(project: Project, commit: str, dest: Path) -> Path:
     prefix = (_git(project.root, "rev-parse", "--show-prefix") or "").strip()
     try:
         archive = subprocess.run(["git", "-C", top, "archive", "--format=tar", commit, "--",
-                                  prefix or "."], capture_output=True, timeout=300)
+                                  prefix or "."], capture_output=True, timeout=300, check=False)
     except (OSError, subprocess.SubprocessError) as exc:
         raise VerifyFailed(f"git archive failed: {exc}") from None
     if archive.returncode != 0:
@@ -320,7 +320,8 @@ def _rebuild(root: Path, doc: str, lang: str, shown: str) -> Path:
     try:
         run = subprocess.run([sys.executable, "-m", "invoke", "build", "--lang", lang, "--doc",
                               doc, "--no-preflight", "--allow-incomplete", "--force", "-j", "1"],
-                             cwd=root, env=env, capture_output=True, text=True, timeout=1800)
+                             cwd=root, env=env, capture_output=True, text=True, timeout=1800,
+                             check=False)
     except (OSError, subprocess.SubprocessError) as exc:
         raise VerifyFailed(f"the rebuild could not run: {exc}", shown) from None
     pdf = Project(root=root).pdf_path(lang, doc)
@@ -348,6 +349,63 @@ def _input_differences(recorded: dict, fresh: dict) -> list[str]:
     return lines
 
 
+def _unlocked_difference(name: str, old: str | None, new: str | None) -> str | None:
+    """pressroom itself, or a library uv.lock does not pin: only a change is reported."""
+    why = ("pressroom's own version" if name == "pressroom" else
+           f"{environment.NOT_LOCKED[name]}, not pinned by uv.lock")
+    if old != new:
+        return f"{name} {old or 'not'} recorded, {new or 'none'} here ({why})"
+    return None
+
+
+def _version_difference(name: str, old: str | None, new: str | None,
+                        lock: dict[str, list[str]] | None) -> str | None:
+    """One library's recorded and installed versions, against ``uv.lock``'s pins."""
+    if name == "pressroom" or name in environment.NOT_LOCKED:
+        return _unlocked_difference(name, old, new)
+    locked = (lock or {}).get(name)
+    if not locked:
+        if old == new:
+            return None
+        where = "no uv.lock" if lock is None else "not in uv.lock"
+        return f"{name} {old or 'not'} recorded, {new or 'not'} installed ({where})"
+    pinned = " or ".join(locked)
+    if new not in locked:
+        state = (f"{name} {old} recorded and installed" if old == new else
+                 f"{name} {old or 'not'} recorded, {new or 'not'} installed")
+        return f"{state} (uv.lock: {pinned}): run `uv sync --locked`"
+    if old != new:
+        return (f"{name} {old or 'not'} recorded, {new} installed (uv.lock: {pinned}): "
+                "the PDF was built outside the locked environment")
+    return None
+
+
+def _source_difference(recorded: dict, current: dict, source: str) -> list[str]:
+    """pressroom's own code, by the digest of its source files."""
+    old_src = _table(recorded.get("pressroom_source"))
+    new_src = _table(current.get("pressroom_source"))
+    if old_src and new_src and old_src.get("sha256") != new_src.get("sha256"):
+        return [(f"pressroom's code: sha256 {_short(old_src.get('sha256'))} recorded "
+                 f"({old_src.get('files')} files), {_short(new_src.get('sha256'))} in "
+                 f"{source} ({new_src.get('files')} files)")]
+    return []
+
+
+def _font_differences(recorded: dict, current: dict) -> list[str]:
+    """System fonts used for each family, by file and digest."""
+    old_f, new_f = recorded.get("system_fonts"), current.get("system_fonts")
+    if not (isinstance(old_f, dict) and isinstance(new_f, dict)):
+        return []
+    lines = []
+    for family in sorted(set(old_f) | set(new_f)):
+        a, b = _table(old_f.get(family)), _table(new_f.get(family))
+        if a != b:
+            lines.append(f"system font for '{family}': {a.get('file', 'none')} (sha256 "
+                         f"{_short(a.get('sha256'))}) recorded, {b.get('file', 'none')} "
+                         f"(sha256 {_short(b.get('sha256'))}) here")
+    return lines
+
+
 def environment_differences(recorded: dict, current: dict,
                             lock: dict[str, list[str]] | None,
                             source: str = "the rebuild") -> list[str]:
@@ -357,42 +415,11 @@ def environment_differences(recorded: dict, current: dict,
     lines = []
     old_v, new_v = _table(recorded.get("versions")), _table(current.get("versions"))
     for name in dict.fromkeys([*old_v, *new_v]):
-        old, new = old_v.get(name), new_v.get(name)
-        locked = (lock or {}).get(name) if name not in environment.NOT_LOCKED else None
-        if name == "pressroom" or name in environment.NOT_LOCKED:
-            why = ("pressroom's own version" if name == "pressroom" else
-                   f"{environment.NOT_LOCKED[name]}, not pinned by uv.lock")
-            if old != new:
-                lines.append(f"{name} {old or 'not'} recorded, {new or 'none'} here ({why})")
-            continue
-        if not locked:
-            if old != new:
-                where = "no uv.lock" if lock is None else "not in uv.lock"
-                lines.append(f"{name} {old or 'not'} recorded, {new or 'not'} installed ({where})")
-            continue
-        pinned = " or ".join(locked)
-        if new not in locked:
-            state = (f"{name} {old} recorded and installed" if old == new else
-                     f"{name} {old or 'not'} recorded, {new or 'not'} installed")
-            lines.append(f"{state} (uv.lock: {pinned}): run `uv sync --locked`")
-        elif old != new:
-            lines.append(f"{name} {old or 'not'} recorded, {new} installed (uv.lock: {pinned}): "
-                         "the PDF was built outside the locked environment")
-    old_src, new_src = _table(recorded.get("pressroom_source")), \
-        _table(current.get("pressroom_source"))
-    if old_src and new_src and old_src.get("sha256") != new_src.get("sha256"):
-        lines.append(f"pressroom's code: sha256 {_short(old_src.get('sha256'))} recorded "
-                     f"({old_src.get('files')} files), {_short(new_src.get('sha256'))} in "
-                     f"{source} ({new_src.get('files')} files)")
-    old_f, new_f = recorded.get("system_fonts"), current.get("system_fonts")
-    if isinstance(old_f, dict) and isinstance(new_f, dict):
-        for family in sorted(set(old_f) | set(new_f)):
-            a, b = _table(old_f.get(family)), _table(new_f.get(family))
-            if a != b:
-                lines.append(f"system font for '{family}': {a.get('file', 'none')} (sha256 "
-                             f"{_short(a.get('sha256'))}) recorded, {b.get('file', 'none')} "
-                             f"(sha256 {_short(b.get('sha256'))}) here")
-    return lines
+        line = _version_difference(name, old_v.get(name), new_v.get(name), lock)
+        if line is not None:
+            lines.append(line)
+    return (lines + _source_difference(recorded, current, source)
+            + _font_differences(recorded, current))
 
 
 def _table(value) -> dict:

@@ -47,6 +47,12 @@ def refresh(project: Project, lang: str, catalog) -> None:
     apply(project, catalog, located(project, lang))
 
 
+def _location_doc(comment: str) -> str:
+    """The document a location comment names (``brochure`` in ``brochure.pdf p. 5``)."""
+    match = _LOCATION.match(comment)
+    return match.group("doc") if match else ""
+
+
 def apply(project: Project, catalog, found: dict[str, dict[str, str]],
           previous: dict[Key, list[str]] | None = None) -> None:
     """Set each message's location comments: from ``found`` for the documents it
@@ -58,12 +64,12 @@ def apply(project: Project, catalog, found: dict[str, dict[str, str]],
         old = (previous or {}).get((message.context, message.id))
         if old is None:
             old = [c for c in message.auto_comments if is_location(c)]
-        kept = [c for c in old if _LOCATION.match(c).group("doc") not in found]
+        kept = [c for c in old if _location_doc(c) not in found]
         key = message_key(message.context, message.id[0] if isinstance(message.id, tuple)
                           else message.id)  # a plural entry: the key of its msgid
         fresh = [comments[key] for comments in found.values() if key in comments]
         places = sorted(dict.fromkeys(kept + fresh),
-                        key=lambda c: order.get(_LOCATION.match(c).group("doc"), len(order)))
+                        key=lambda c: order.get(_location_doc(c), len(order)))
         message.auto_comments = [c for c in message.auto_comments if not is_location(c)] + places
 
 

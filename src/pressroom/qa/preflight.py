@@ -129,8 +129,8 @@ def _walk_content(container, ctm, visit, depth: int = 0) -> None:
         instructions = pikepdf.parse_content_stream(container)
     except Exception:  # pragma: no cover - unreadable stream
         return
-    for operands, operator in instructions:
-        op = str(operator)
+    for instruction in instructions:
+        operands, op = instruction.operands, str(instruction.operator)
         if op == "q":
             stack.append(ctm)
         elif op == "Q":
@@ -168,39 +168,64 @@ def _is_rgb(space) -> bool:
     return False
 
 
+_DEVICE_SPACES = ("/DeviceRGB", "/DeviceCMYK", "/DeviceGray", "/Pattern")
+
+
+def _rgb_space(name: str, resources) -> bool:
+    """Whether the colour space ``cs``/``CS`` selects (a device space, or one named in
+    the page's resources) is RGB."""
+    if name.startswith("/") and name not in _DEVICE_SPACES:
+        return _is_rgb((resources.get("/ColorSpace") or {}).get(name))
+    return _is_rgb(name)
+
+
+def _printed_dpi(xobject, ctm) -> float | None:
+    """An image's resolution at the size it is printed (the lower of the two axes)."""
+    a, b, c, d = ctm[:4]
+    width_in = math.hypot(a, b) / 72
+    height_in = math.hypot(c, d) / 72
+    if width_in <= 0 or height_in <= 0:
+        return None
+    return min(int(xobject.get("/Width", 0)) / width_in,
+               int(xobject.get("/Height", 0)) / height_in)
+
+
+def _image_findings(xobject, name, ctm, check_rgb: bool) -> dict[str, str]:
+    """An image drawn with ``Do``: RGB (print only) and below MIN_DPI."""
+    found = {}
+    if check_rgb and _is_rgb(xobject.get("/ColorSpace")):
+        found[f"img-rgb{name}"] = f"RGB image {name}"
+    dpi = _printed_dpi(xobject, ctm)
+    if dpi is not None and dpi < MIN_DPI:
+        found[f"dpi{name}"] = (f"image {name} is {dpi:.0f} dpi at its printed size "
+                               f"(needs {MIN_DPI})")
+    return found
+
+
+def _page_visitor(check_rgb: bool, found: dict[str, str]):
+    """A ``_walk_content`` visitor that records one page's colour and image problems in
+    ``found`` (keyed, so each problem is reported once per page)."""
+    def visit(op, operands, ctm, resources) -> None:
+        if check_rgb and op in RGB_OPERATORS:
+            found.setdefault("rgb", f"DeviceRGB colour operator '{op}'")
+        elif check_rgb and op in ("cs", "CS"):
+            name = str(operands[0])
+            if _rgb_space(name, resources):
+                found.setdefault("rgb", f"RGB colour space {name}")
+        elif op == "Do":
+            xobject = (resources.get("/XObject") or {}).get(str(operands[0]))
+            if xobject is not None and xobject.get("/Subtype") == "/Image":
+                for key, message in _image_findings(xobject, operands[0], ctm,
+                                                    check_rgb).items():
+                    found.setdefault(key, message)
+    return visit
+
+
 def _colour_and_image_problems(pdf, shown: str, check_rgb: bool) -> list[Problem]:
     problems: list[Problem] = []
     for number, page in enumerate(pdf.pages, start=1):
         found: dict[str, str] = {}
-
-        def visit(op, operands, ctm, resources, number=number, found=found):
-            if check_rgb and op in RGB_OPERATORS:
-                found.setdefault("rgb", f"DeviceRGB colour operator '{op}'")
-            elif check_rgb and op in ("cs", "CS"):
-                name = str(operands[0])
-                space = (resources.get("/ColorSpace") or {}).get(name) if name.startswith("/") \
-                    and name not in ("/DeviceRGB", "/DeviceCMYK", "/DeviceGray", "/Pattern") else name
-                if _is_rgb(space):
-                    found.setdefault("rgb", f"RGB colour space {name}")
-            elif op == "Do":
-                xobject = (resources.get("/XObject") or {}).get(str(operands[0]))
-                if xobject is None or xobject.get("/Subtype") != "/Image":
-                    return
-                if check_rgb and _is_rgb(xobject.get("/ColorSpace")):
-                    found.setdefault(f"img-rgb{operands[0]}", f"RGB image {operands[0]}")
-                a, b, c, d = ctm[:4]
-                width_in = math.hypot(a, b) / 72
-                height_in = math.hypot(c, d) / 72
-                if width_in <= 0 or height_in <= 0:
-                    return
-                dpi = min(int(xobject.get("/Width", 0)) / width_in,
-                          int(xobject.get("/Height", 0)) / height_in)
-                if dpi < MIN_DPI:
-                    found.setdefault(f"dpi{operands[0]}",
-                                     f"image {operands[0]} is {dpi:.0f} dpi at its printed size "
-                                     f"(needs {MIN_DPI})")
-
-        _walk_content(page, [1, 0, 0, 1, 0, 0], visit)
+        _walk_content(page, [1, 0, 0, 1, 0, 0], _page_visitor(check_rgb, found))
         problems.extend(Problem(shown, number, message) for message in found.values())
     return problems
 
@@ -212,7 +237,8 @@ def _box_problems(pdf, shown: str, bleed_mm: float) -> list[Problem]:
     for number, page in enumerate(pdf.pages, start=1):
         if "/TrimBox" not in page or "/BleedBox" not in page:
             missing = [b for b in ("/TrimBox", "/BleedBox") if b not in page]
-            problems.append(Problem(shown, number, f"{' and '.join(m[1:] for m in missing)} missing"))
+            problems.append(Problem(shown, number,
+                                    f"{' and '.join(m[1:] for m in missing)} missing"))
             continue
         trim = [float(v) for v in page.TrimBox]
         bleed = [float(v) for v in page.BleedBox]
@@ -220,7 +246,8 @@ def _box_problems(pdf, shown: str, bleed_mm: float) -> list[Problem]:
         sides = [trim[0] - bleed[0], trim[1] - bleed[1], bleed[2] - trim[2], bleed[3] - trim[3]]
         if any(abs(side - want) > 0.1 * MM for side in sides):
             got = ", ".join(f"{side / MM:.1f}" for side in sides)
-            problems.append(Problem(shown, number, f"bleed is {got} mm (left, bottom, right, top); "
+            problems.append(Problem(shown, number,
+                                    f"bleed is {got} mm (left, bottom, right, top); "
                                     f"the printer needs {bleed_mm:g} mm on every side"))
         if media[0] > bleed[0] + 0.01 or media[1] > bleed[1] + 0.01 or \
                 media[2] < bleed[2] - 0.01 or media[3] < bleed[3] - 0.01:
@@ -266,7 +293,8 @@ def _preflight_key(project: Project, data: bytes, profile: str) -> str:
     return hashlib.sha256(data + settings.encode("utf-8")).hexdigest()
 
 
-def check_pdf(project: Project, doc: str, lang: str, profile: str = "print") -> tuple[list[Problem], int]:
+def check_pdf(project: Project, doc: str, lang: str,
+              profile: str = "print") -> tuple[list[Problem], int]:
     """Problems of one PDF; the result is kept in its build record and reused while
     neither the PDF nor the settings change (a no-op build stays fast)."""
     path = project.pdf_path(lang, doc, profile)
@@ -322,6 +350,22 @@ def preflight(project: Project, langs: list[str], docs: list[str],
     ``skip``), and their page counts. A print document's page counts are compared
     across languages, from the PDFs built from the current inputs only: one built
     from older inputs is left out of the comparison, with a line in ``notes``."""
+    problems, pages = _pdf_problems(project, langs, docs, profile, skip)
+    limit = project.settings.max_page_difference
+    current = _CurrentInputs(project, profile)
+    for doc in docs if profile == "print" else []:  # printed editions are imposed alike
+        known = _comparable_page_counts(project, doc, profile, pages, current, notes)
+        if known and max(known.values()) - min(known.values()) > limit:
+            listed = ", ".join(f"{lang} {n}" for lang, n in known.items())
+            problems.append(Problem(project.rel(project.pdf_path("*", doc)), None,
+                                    f"page counts differ across languages ({listed}); "
+                                    f"max_page_difference is {limit}"))
+    return problems, pages
+
+
+def _pdf_problems(project: Project, langs: list[str], docs: list[str], profile: str,
+                  skip) -> tuple[list[Problem], dict[tuple[str, str], int]]:
+    """Each language's glyph problems and each PDF's own problems, and page counts."""
     problems: list[Problem] = []
     pages: dict[tuple[str, str], int] = {}
     for lang in langs:
@@ -335,29 +379,29 @@ def preflight(project: Project, langs: list[str], docs: list[str],
             problems += found
             if count:
                 pages[(doc, lang)] = count
-    limit = project.settings.max_page_difference
-    current = _CurrentInputs(project, profile)
-    for doc in docs if profile == "print" else []:  # printed editions are imposed alike
-        known = {}
-        for lang in project.languages:  # built earlier in other languages: compare too
-            path = project.pdf_path(lang, doc, profile)
-            count = pages.get((doc, lang)) or (_page_count(path) if path.exists() else 0)
-            if not count:
-                continue
-            stale = current.why_not(doc, lang)
-            if stale:
-                if notes is not None:
-                    notes.append(f"{project.rel(path)} ({count} pages) left out of the "
-                                 f"page-count comparison: {stale} (run `invoke build "
-                                 f"--lang {lang} --doc {doc}`)")
-                continue
-            known[lang] = count
-        if known and max(known.values()) - min(known.values()) > limit:
-            listed = ", ".join(f"{lang} {n}" for lang, n in known.items())
-            problems.append(Problem(project.rel(project.pdf_path("*", doc)), None,
-                                    f"page counts differ across languages ({listed}); "
-                                    f"max_page_difference is {limit}"))
     return problems, pages
+
+
+def _comparable_page_counts(project: Project, doc: str, profile: str,
+                            pages: dict[tuple[str, str], int], current: _CurrentInputs,
+                            notes: list[str] | None) -> dict[str, int]:
+    """Page counts of ``doc`` in every language (built now or earlier) whose PDF comes
+    from the current inputs; the others are named in ``notes``."""
+    known = {}
+    for lang in project.languages:  # built earlier in other languages: compare too
+        path = project.pdf_path(lang, doc, profile)
+        count = pages.get((doc, lang)) or (_page_count(path) if path.exists() else 0)
+        if not count:
+            continue
+        stale = current.why_not(doc, lang)
+        if stale:
+            if notes is not None:
+                notes.append(f"{project.rel(path)} ({count} pages) left out of the "
+                             f"page-count comparison: {stale} (run `invoke build "
+                             f"--lang {lang} --doc {doc}`)")
+            continue
+        known[lang] = count
+    return known
 
 
 class _CurrentInputs:
