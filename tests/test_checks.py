@@ -5,10 +5,10 @@ the list, and the catalogue-level checks on in-memory catalogues (no files)."""
 from __future__ import annotations
 
 import pytest
-from babel.messages.catalog import Catalog
 
 from pressroom.messages import check
 from pressroom.messages.check import ERROR, WARNING, CatalogContext, Pair
+from pressroom.messages.pofile import PoCatalog
 
 FR_PLURALS = "nplurals=2; plural=(n > 1);"
 
@@ -113,10 +113,9 @@ def test_a_check_appended_to_the_list_runs(monkeypatch):
 
 
 # --------------------------------------------------------------------------- catalogues
-def catalog(*messages, plural_forms: str = FR_PLURALS) -> Catalog:
+def catalog(*messages, plural_forms: str = FR_PLURALS) -> PoCatalog:
     """An in-memory catalogue: (msgid, msgstr, flags, line) each."""
-    cat = Catalog(locale="fr")
-    cat._set_mime_headers([("Plural-Forms", plural_forms)])
+    cat = PoCatalog(locale="fr", fields=[("Plural-Forms", plural_forms)])
     for msgid, msgstr, flags, line in messages:
         cat.add(msgid, msgstr, flags=flags, lineno=line)
     return cat
@@ -155,10 +154,19 @@ def test_the_template_flags_replace_the_translators_qa_flags():
     assert [f.message for f in found] == ["translation is 9 characters, over the limit of 5"]
 
 
-def test_rejected_in_catalog_keeps_errors_only():
+def test_catalog_errors_keep_errors_of_translated_entries_and_rejected_singulars():
     cat = catalog(("Europe", "Europe", (), 3), ("In 2019", "En 2018", (), 5),
-                  ("In 2020", "En 2019", ("fuzzy",), 7))
-    assert check.rejected_in_catalog(cat, "fr", None) == {
+                  ("In 2020", "En 2019", ("fuzzy",), 7), ("In 2021", "", (), 9),
+                  (("%(count)d page in 2019", "%(count)d pages in 2019"),
+                   ("%(count)d page", "%(count)d pages en 2019"), (), 11))
+    errors = check.catalog_errors(cat, "fr.po", "fr", None)
+    assert errors == {
+        (None, "In 2019"): check.EntryErrors(False, (
+            (5, "number 2019 of the English is missing in the translation"),)),
+        (None, "%(count)d page in 2019"): check.EntryErrors(True, (
+            (11, "msgstr[0]: number 2019 of the English is missing in the translation"),))}
+    # the lookup takes out singular translations; a plural form is refused by the lookup
+    assert check.rejected_of(errors) == {
         (None, "In 2019"): ["number 2019 of the English is missing in the translation"]}
 
 

@@ -5,12 +5,12 @@ test_fallbacks.py and test_translator.py)."""
 
 from __future__ import annotations
 
-from babel.messages.catalog import Catalog
-
+from pressroom.messages import check
 from pressroom.messages.check import ERROR, WARNING, Finding
+from pressroom.messages.pofile import PoCatalog
 from pressroom.model.config import Policy
 from pressroom.qa import gate
-from pressroom.qa.gate import CHECK_ERROR, FUZZY, UNTRANSLATED, Blocker, GateContext, Verdict
+from pressroom.qa.gate import CHECK_ERROR, FUZZY, UNTRANSLATED, Blocker, Verdict
 from pressroom.qa.preflight import PreflightFailed
 
 PO = "locales/fr/LC_MESSAGES/messages.po"
@@ -153,17 +153,43 @@ def test_layout_errors_refuse_only_released_languages():
 
 # --------------------------------------------------------------------------- blockers
 def test_blockers_of_an_in_memory_catalogue():
-    cat = Catalog(locale="fr")
+    cat = PoCatalog(locale="fr")
     cat.add("Hello", "", locations=[("content/brochure.yaml", 3)], lineno=10)
     cat.add("Bye", "Au revoir", locations=[("content/report.yaml", 4)], lineno=12,
             flags=("fuzzy",))
     cat.add("In 2019", "En 2018", locations=[("layouts/base.html", 5)], lineno=14)
     cat.add("Unused", "", locations=[("content/annex.yaml", 6)], lineno=16)
-    ctx = GateContext(PO, "fr", "nplurals=2; plural=(n > 1);", 2)
-    found = gate.catalog_blockers(cat, ctx, ["brochure", "report"],
+    errors = check.catalog_errors(cat, PO, "fr", None)
+    found = gate.catalog_blockers(cat, PO, errors, ["brochure", "report"],
                                   ("brochure", "report", "annex"))
     assert [(str(b), b.kind, sorted(b.docs)) for b in found] == [
         (f'{PO}:10: untranslated: "Hello"', UNTRANSLATED, ["brochure"]),
         (f'{PO}:12: fuzzy: "Bye"', FUZZY, ["report"]),
         (f"{PO}:14: number 2019 of the English is missing in the translation", CHECK_ERROR,
          ["brochure", "report"])]
+
+
+def test_the_gate_and_the_lookup_check_a_catalogue_once(tmp_path, monkeypatch):
+    """gate.blockers and check.rejected (which takes translations out of the
+    lookup) share one pass of the checks over a catalogue, kept while it and the
+    template are unchanged."""
+    from conftest import make_project, translated_project
+    from fixture_translations import FR, fill
+
+    project = translated_project(make_project(tmp_path / "proj"), {"fr": FR})
+    msgid = "Every year at least **330,000 children** are detained.[^global-study]"
+    fill(project.po_path("fr"), {msgid: "Chaque année, 340 000 enfants sont détenus."
+                                        "[^global-study]"})
+    calls = []
+    real = check.entry_findings
+    monkeypatch.setattr(check, "entry_findings", lambda *a: calls.append(a) or real(*a))
+    found = [b for b in gate.blockers(project, "fr", ["brochure"]) if b.kind == CHECK_ERROR]
+    checked = len(calls)
+    assert checked
+    assert check.rejected(project, "fr") == {(None, msgid): [b.reason for b in found]}
+    assert [b.reason for b in found] == [
+        "bold (**…**) differs from the English: check that every marker is closed",
+        "number 330000 of the English is missing in the translation"]
+    assert len(calls) == checked  # rejected() did not check again
+    fill(project.po_path("fr"), {msgid: FR[msgid]})
+    assert check.rejected(project, "fr") == {}  # an edited catalogue is checked again

@@ -459,36 +459,45 @@ def check(project: Project, langs: list[str]) -> list[Finding]:
     return findings
 
 
-# --------------------------------------------------------------------------- fallbacks
-_REJECTED: dict[tuple, tuple] = {}  # (catalogue, lang) -> (its size and mtime, rejected)
+# --------------------------------------------------------------------------- check errors
+@dataclass(frozen=True)
+class EntryErrors:
+    """The check errors of one translated entry, each at its line (a plural form's
+    error names its ``msgstr[i]``)."""
+
+    plural: bool
+    errors: tuple[tuple[int, str], ...]
+
+
+CatalogErrors = dict[tuple[str | None, str], EntryErrors]  # by (msgctxt, msgid)
 Rejected = dict[tuple[str | None, str], list[str]]
+_ERRORS: dict[tuple, tuple] = {}  # (catalogue, lang) -> (its and the template's stamps, errors)
 
 
-def rejected_in_catalog(catalog: Iterable, lang: str,
-                        from_template: TemplateFlags | None) -> Rejected:
-    """The singular translations of an in-memory catalogue that :data:`CHECKS`
-    rejects (an error), by (msgctxt, msgid), with the reasons."""
-    found: Rejected = {}
+def catalog_errors(catalog: Iterable, shown: str, lang: str,
+                   from_template: TemplateFlags | None) -> CatalogErrors:
+    """The check errors of each translated, non-fuzzy entry of an in-memory
+    catalogue that has any (singular and plural), in catalogue order: what
+    refuses a print run and makes a translation print in English."""
+    rule, count = plural_setup(catalog, shown)
+    found: CatalogErrors = {}
     for message in catalog:
-        if not message.id or not isinstance(message.id, str) or message.fuzzy \
-                or not message.string:
+        if not message.id or message.fuzzy or untranslated(message, count):
             continue
-        errors = [text for level, text in check_message(
-                      message.id, message.string, qa_flags(message, from_template), lang, [])
-                  if level == ERROR]
+        errors = tuple((at, text) for at, level, text in entry_findings(
+                           message, qa_flags(message, from_template), lang, [], rule)
+                       if level == ERROR)
         if errors:
-            found[message.context, message.id] = errors
+            found[message.context, msgid_of(message)] = EntryErrors(
+                not isinstance(message.id, str), errors)
     return found
 
 
-def rejected(project: Project, lang: str) -> Rejected:
-    """The translations of ``lang`` that ``check`` rejects (an error, not a warning),
-    by (msgctxt, msgid), with the reasons. Such a translation is never printed: the
-    English is, as for an untranslated string (the gate refuses a strict print run
-    that has any). Read from disk; kept while the catalogue and the template are
-    unchanged."""
-    if lang == project.source_language:
-        return {}
+def read_catalog_errors(project: Project, lang: str) -> CatalogErrors:
+    """:func:`catalog_errors` of ``lang``'s catalogue on disk, with the template's
+    flags (limits survive an editor that drops flags); none without a catalogue.
+    Computed once while the catalogue and the template are unchanged, for the
+    gate and the lookup alike."""
     path = project.po_path(lang)
     try:
         stat = path.stat()
@@ -497,11 +506,29 @@ def rejected(project: Project, lang: str) -> Rejected:
     pot = project.pot_path.stat() if project.pot_path.exists() else None
     where = (str(path.resolve()), lang)
     stamp = (stat.st_size, stat.st_mtime_ns, pot and (pot.st_size, pot.st_mtime_ns))
-    if _REJECTED.get(where, (None,))[0] != stamp:
-        from_template = read_template_flags(project)  # limits survive an editor that drops flags
-        catalog = read_catalog_readonly(path, project.rel(path), lang)
-        _REJECTED[where] = (stamp, rejected_in_catalog(catalog, lang, from_template))
-    return _REJECTED[where][1]
+    if _ERRORS.get(where, (None,))[0] != stamp:
+        from_template = read_template_flags(project)
+        shown = project.rel(path)
+        catalog = read_catalog_readonly(path, shown, lang)
+        _ERRORS[where] = (stamp, catalog_errors(catalog, shown, lang, from_template))
+    return _ERRORS[where][1]
+
+
+def rejected_of(errors: CatalogErrors) -> Rejected:
+    """The singular translations that check errors reject, with the reasons."""
+    return {key: [text for _, text in entry.errors]
+            for key, entry in errors.items() if not entry.plural}
+
+
+def rejected(project: Project, lang: str) -> Rejected:
+    """The translations of ``lang`` that ``check`` rejects (an error, not a warning),
+    by (msgctxt, msgid), with the reasons. Such a translation is never printed: the
+    English is, as for an untranslated string (the gate refuses a strict print run
+    that has any). Plural entries are left to the lookup, which refuses a form it
+    cannot format. Read from disk through :func:`read_catalog_errors`."""
+    if lang == project.source_language:
+        return {}
+    return rejected_of(read_catalog_errors(project, lang))
 
 
 def without_rejected(project: Project, tx):

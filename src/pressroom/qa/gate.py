@@ -27,14 +27,10 @@ from pressroom.messages.catalogs import plural_setup, read_catalog_readonly, unt
 from pressroom.messages.check import (
     ERROR,
     WARNING,
+    CatalogErrors,
     Finding,
-    TemplateFlags,
-    Term,
-    entry_findings,
-    load_glossary,
     msgid_of,
-    qa_flags,
-    read_template_flags,
+    read_catalog_errors,
     untranslated_reason,
 )
 from pressroom.model.config import PSEUDO_LANGUAGES, Policy, Project, policy
@@ -120,51 +116,41 @@ def _docs_of(message, docs: list[str], documents: tuple[str, ...]) -> frozenset[
     return frozenset(used)
 
 
-@dataclass(frozen=True)
-class GateContext:
-    """What judging a catalogue's entries needs besides the entry."""
-
-    shown: str  # the catalogue's path, as blockers name it
-    lang: str
-    plural_forms: str
-    count: int
-    glossary: Sequence[Term] = ()
-    from_template: TemplateFlags | None = None
-
-
-def _entry_blockers(message, used: frozenset[str], ctx: GateContext) -> list[Blocker]:
+def _entry_blockers(message, used: frozenset[str], shown: str, count: int,
+                    errors: CatalogErrors) -> list[Blocker]:
     """The blockers of one entry printed in ``used``: fuzzy, untranslated, or its
-    check errors."""
+    check errors (from ``errors``)."""
     line = message.lineno or 0
     msgid = msgid_of(message)
     key = (message.context, msgid)
     preview = msgid if len(msgid) <= 50 else msgid[:47] + "…"
     if message.fuzzy:
-        return [Blocker(ctx.shown, line, f"fuzzy: \"{preview}\"", FUZZY, used, key)]
-    if untranslated(message, ctx.count):
-        at, reason = untranslated_reason(message, ctx.count)
-        return [Blocker(ctx.shown, at, f"{reason}: \"{preview}\"", UNTRANSLATED, used, key)]
-    return [Blocker(ctx.shown, at, text, CHECK_ERROR, used, key)
-            for at, level, text in entry_findings(message, qa_flags(message, ctx.from_template),
-                                                  ctx.lang, ctx.glossary, ctx.plural_forms)
-            if level == ERROR]
+        return [Blocker(shown, line, f"fuzzy: \"{preview}\"", FUZZY, used, key)]
+    if untranslated(message, count):
+        at, reason = untranslated_reason(message, count)
+        return [Blocker(shown, at, f"{reason}: \"{preview}\"", UNTRANSLATED, used, key)]
+    entry = errors.get(key)
+    return [Blocker(shown, at, text, CHECK_ERROR, used, key)
+            for at, text in (entry.errors if entry else ())]
 
 
-def catalog_blockers(catalog: Iterable, ctx: GateContext, docs: list[str],
+def catalog_blockers(catalog: Iterable, shown: str, errors: CatalogErrors, docs: list[str],
                      documents: tuple[str, ...]) -> list[Blocker]:
-    """The blockers of an in-memory catalogue for ``docs`` (of the project's
-    ``documents``), in catalogue order."""
+    """The blockers of an in-memory catalogue (``shown``: its path, as blockers name
+    it; ``errors``: its :func:`~pressroom.messages.check.catalog_errors`) for
+    ``docs`` (of the project's ``documents``), in catalogue order."""
+    _, count = plural_setup(catalog, shown)
     found = []
     for message in catalog:
         used = _docs_of(message, docs, documents) if message.id else frozenset()
         if used:
-            found += _entry_blockers(message, used, ctx)
+            found += _entry_blockers(message, used, shown, count, errors)
     return found
 
 
 def blockers(project: Project, lang: str, docs: list[str]) -> list[Blocker]:
-    """The blockers of ``lang``'s catalogue for ``docs``, read from disk with the
-    glossary and the template's flags."""
+    """The blockers of ``lang``'s catalogue for ``docs``, read from disk; its check
+    errors are those the lookup takes out (:func:`read_catalog_errors`, one pass)."""
     if lang == project.source_language:
         return []
     path = project.po_path(lang)
@@ -172,12 +158,9 @@ def blockers(project: Project, lang: str, docs: list[str]) -> list[Blocker]:
     if not path.exists():
         return [Blocker(shown, 0, "no catalogue (run `invoke update`)", CHECK_ERROR,
                         frozenset(docs))]
-    glossary = load_glossary(project.locales_dir / "glossary.csv")
-    from_template = read_template_flags(project)
+    errors = read_catalog_errors(project, lang)
     catalog = read_catalog_readonly(path, shown, lang)
-    rule, count = plural_setup(catalog, shown)
-    ctx = GateContext(shown, lang, rule, count, glossary, from_template)
-    return catalog_blockers(catalog, ctx, docs, project.documents)
+    return catalog_blockers(catalog, shown, errors, docs, project.documents)
 
 
 def release_languages(project: Project) -> set[str]:
