@@ -8,6 +8,12 @@ is a warning unless the entry carries the ``ignore-same`` flag (as in Weblate).
 Untranslated and fuzzy entries are listed as warnings.
 
 Each finding is one line: ``locales/fr/LC_MESSAGES/messages.po:123: message``.
+
+As Babel's checkers: each check is a small function with one job, listed in
+:data:`CHECKS` (one translated message) or :data:`CATALOG_CHECKS` (one catalogue
+entry), run in list order on in-memory catalogues. Reading from disk stays at the
+edges: :func:`load_glossary`, :func:`read_template_flags`, :func:`check`,
+:func:`read_catalog_errors` and :func:`rejected`.
 """
 
 from __future__ import annotations
@@ -376,8 +382,6 @@ def read_template_flags(project: Project) -> TemplateFlags | None:
     return flags_of_template(read_catalog_readonly(project.pot_path,
                                                    project.rel(project.pot_path)))
 
-
-template_flags = read_template_flags  # the name its callers know
 
 
 def qa_flags(message, from_template: TemplateFlags | None) -> set[str]:
