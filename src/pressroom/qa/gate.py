@@ -15,6 +15,12 @@ profiles only warn. Languages that are not yet released for print
 language) always only warn, so a language added with ``invoke init-lang`` builds
 in English until translated. :func:`print_run` is what a print manifest records
 of the run.
+
+Every decision of a run is made here, on in-memory inputs (:func:`judge`,
+:func:`decide`, :class:`PrintRunPlan`, :func:`judge_layout`); the functions that
+read the catalogue and the layout data from disk (:func:`blockers`,
+:func:`evaluate`, :func:`judge_languages`, :func:`layout_gate`) feed them, and the
+CLI only shows their lines, builds, and ends the run with the plan's failure.
 """
 
 from __future__ import annotations
