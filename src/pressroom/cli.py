@@ -111,6 +111,7 @@ def compile(lang=None, root=None) -> None:
 
 
 def _warn(lines) -> None:
+    """Show lines on stderr (gate, layout and build warnings), each as it comes."""
     for line in lines:
         print(line, file=sys.stderr, flush=True)
 
