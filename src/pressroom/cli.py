@@ -110,21 +110,14 @@ def compile(lang=None, root=None) -> None:
         _say(f"{project.rel(path)}: {'written' if changed else 'unchanged'}")
 
 
-@user_errors
-def build(lang=None, doc=None, profile="print", preflight=True, allow_incomplete=False,
-          jobs=None, force=False, root=None) -> None:
-    project = load_project(root)
-    langs = project.select_languages(lang)
-    docs = project.select_documents(doc)
-    documents = extract_mod.load_documents(project, docs)  # content errors come first
-    refused, reasons = _print_run_gate(project, langs, docs, profile, allow_incomplete)
-    refused_in_order = [(name, code) for code in langs for name in docs
-                        if (name, code) in refused]
-    for doc_name, code in refused_in_order:
-        _say(f"{project.rel(project.pdf_path(code, doc_name, profile))}: refused, not built "
-             "(strings listed above)")
-    start = time.perf_counter()
+def _warn(lines) -> None:
+    """Show lines on stderr (gate, layout and build warnings), each as it comes."""
+    for line in lines:
+        print(line, file=sys.stderr, flush=True)
 
+
+def _build_reporter(project):
+    """What ``build`` says of each PDF as the builder finishes it."""
     def report(r: render.BuildResult) -> None:
         if _INTERRUPTED["seen"]:  # Ctrl-C lost in a finaliser: stop before the next PDF
             raise KeyboardInterrupt
@@ -137,100 +130,52 @@ def build(lang=None, doc=None, profile="print", preflight=True, allow_incomplete
                  "highlighted" if r.profile == "proof"
                  else f"; {r.fallbacks} strings fell back to English")
         _say(f"{project.rel(r.path)}: {r.pages} pages, {r.seconds:.1f} s{note}{extra}")
-        for warning in dict.fromkeys(r.warnings):
-            print(f"{project.rel(r.path)}: warning: {warning}", file=sys.stderr, flush=True)
+        _warn(f"{project.rel(r.path)}: warning: {warning}" for warning in dict.fromkeys(r.warnings))
+    return report
 
-    results = builder.build(project, langs, docs, profile, report=report, documents=documents,
-                            jobs=jobs, force=force, skip=refused,
+
+def _gate_print_run(project, langs, docs, profile, allow_incomplete) -> gate.PrintRunPlan:
+    """The gate's print policy (pressroom.qa.gate) for the run, each language's
+    lines shown as it is judged, then the documents refused."""
+    decisions = []
+    for decision in gate.judge_languages(project, langs, docs, profile, allow_incomplete):
+        _warn(decision.lines)
+        decisions.append(decision)
+    plan = gate.PrintRunPlan(langs, docs, profile, tuple(decisions))
+    for doc_name, code in plan.refused_in_order():
+        _say(f"{project.rel(project.pdf_path(code, doc_name, profile))}: refused, not built "
+             "(strings listed above)")
+    return plan
+
+
+@user_errors
+def build(lang=None, doc=None, profile="print", preflight=True, allow_incomplete=False,
+          jobs=None, force=False, root=None) -> None:
+    project = load_project(root)
+    langs = project.select_languages(lang)
+    docs = project.select_documents(doc)
+    documents = extract_mod.load_documents(project, docs)  # content errors come first
+    plan = _gate_print_run(project, langs, docs, profile, allow_incomplete)
+    refused = plan.refused
+    start = time.perf_counter()
+    results = builder.build(project, langs, docs, profile, report=_build_reporter(project),
+                            documents=documents, jobs=jobs, force=force, skip=refused,
                             allow_incomplete=allow_incomplete)
     built = sum(1 for r in results if not r.skipped)
     _say(f"built {built} PDF(s), {len(results) - built} up to date, "
          f"{f'{len(refused)} refused, ' if refused else ''}"
          f"in {time.perf_counter() - start:.1f} s")
     layout_errors = 0
-    if profile == "print" and results:
-        layout_errors = _layout_gate(project, results, documents)
+    if plan.checks_layout(bool(results)):
+        for lines, errors in gate.layout_gate(project, results, documents):
+            _warn(lines)
+            layout_errors += errors
     problems = []
-    if preflight and profile != "proof" and results and not layout_errors:
+    if plan.runs_preflight(preflight, bool(results), layout_errors):
         problems = _run_preflight(project, langs, docs, profile, skip=refused, fail=False)
-    messages = []
-    if refused:
-        listed = ", ".join(f"{code} {name}" for name, code in refused_in_order)
-        others = "; the other documents were built" if results else ""
-        messages.append("print run refused (strings listed above): " + " | ".join(reasons) +
-                        f". Not built: {listed}{others}. Finish the translation, or build "
-                        "with --allow-incomplete to print those strings in English")
-    if layout_errors:
-        messages.append(
-            f"print run refused: {layout_errors} layout problem(s) (listed above; the PDFs were "
-            "written so that you can look at them). Shorten the translations named, or change "
-            "the layout; `layout = \"warning\"` in [tool.pressroom.policy.<doc>] lets them pass")
-    if problems and not messages:
-        raise preflight_mod.PreflightFailed(problems)
-    if problems:
-        messages.append(str(preflight_mod.PreflightFailed(problems)))
-    if messages:
-        raise gate.GateRefused(" | ".join(messages))
-
-
-GATE_LISTED = 40
-
-
-def _print_run_gate(project, langs, docs, profile, allow_incomplete):
-    """Apply each document's policy (see pressroom.qa.gate) to a print run: the
-    (document, language) pairs it refuses, and one sentence per language refused.
-    The other documents are built."""
-    released = gate.release_languages(project)
-    refused, reasons = set(), []
-    for lang in langs:
-        verdict = gate.evaluate(project, lang, docs)
-        if not verdict.blockers:
-            continue
-        strict = profile == "print" and lang in released and not allow_incomplete
-        failing = strict and verdict.refusals
-        refusing = [b for b in verdict.blockers if failing and b.docs & verdict.refused_docs]
-        others = [b for b in verdict.blockers if b not in refusing]
-        listed = [str(b) for b in refusing] + [f"warning: {b}" for b in others]
-        for line in listed[:GATE_LISTED]:
-            print(line, file=sys.stderr, flush=True)
-        if len(listed) > GATE_LISTED:
-            print(f"… and {len(listed) - GATE_LISTED} more", file=sys.stderr, flush=True)
-        if failing:
-            refused |= {(doc, lang) for doc in verdict.refused_docs}
-            reasons.append(f"{lang}: " + "; ".join(verdict.refusals))
-        printed = [b for b in verdict.blockers  # in a document that is built
-                   if not failing or b.docs - verdict.refused_docs]
-        if not printed:
-            continue
-        why = ("--allow-incomplete" if allow_incomplete else
-               f"{profile} profile" if profile != "print" else
-               "not released for print" if lang not in released else
-               "within each document's policy" if not failing else
-               "within the policy of the documents built")
-        fate = ("print highlighted: the fuzzy ones in orange, the others in English in magenta"
-                if profile == "proof" else "will print in English")
-        print(f"warning: {lang}: {gate.count_strings(printed)} string(s) incomplete or with "
-              f"errors {fate} ({why})", file=sys.stderr, flush=True)
-    return refused, reasons
-
-
-def _layout_gate(project, results, documents) -> int:
-    """Text that does not fit its frame, a heading alone at the foot of a page, a
-    document over its page limit, in the PDFs just built (pressroom.qa.layout_qa): the number
-    of errors, which refuse a print run."""
-    released = gate.release_languages(project)
-    errors = 0
-    for lang in dict.fromkeys(r.lang for r in results):
-        mine = [r.doc for r in results if r.lang == lang]
-        for finding in qa.findings(project, [lang], mine, documents):
-            strict = finding.level == check_mod.ERROR and finding.lang in released
-            if strict:
-                errors += 1
-                print(finding, file=sys.stderr, flush=True)
-            else:
-                print(finding if finding.level == check_mod.WARNING else f"warning: {finding}",
-                      file=sys.stderr, flush=True)
-    return errors
+    failure = plan.failure(bool(results), layout_errors, problems)
+    if failure:
+        raise failure
 
 
 def _run_preflight(project, langs, docs, profile, skip=(), fail=True) -> list:

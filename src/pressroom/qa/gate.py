@@ -15,25 +15,36 @@ profiles only warn. Languages that are not yet released for print
 language) always only warn, so a language added with ``invoke init-lang`` builds
 in English until translated. :func:`print_run` is what a print manifest records
 of the run.
+
+Every decision of a run is made here, on in-memory inputs (:func:`judge`,
+:func:`decide`, :class:`PrintRunPlan`, :func:`judge_layout`); the functions that
+read the catalogue and the layout data from disk (:func:`blockers`,
+:func:`evaluate`, :func:`judge_languages`, :func:`layout_gate`) feed them, and the
+CLI only shows their lines, builds, and ends the run with the plan's failure.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from pressroom.errors import PressroomError
 from pressroom.messages.catalogs import plural_setup, read_catalog_readonly, untranslated
 from pressroom.messages.check import (
     ERROR,
-    entry_findings,
-    load_glossary,
-    qa_flags,
-    template_flags,
+    WARNING,
+    CatalogErrors,
+    Finding,
+    msgid_of,
+    read_catalog_errors,
     untranslated_reason,
 )
-from pressroom.model.config import PSEUDO_LANGUAGES, Project, policy
+from pressroom.model.config import PSEUDO_LANGUAGES, Policy, Project, policy
+from pressroom.qa.layout_qa import findings as layout_findings
+from pressroom.qa.preflight import PreflightFailed
 
 UNTRANSLATED, FUZZY, CHECK_ERROR = "untranslated", "fuzzy", "error"
+GATE_LISTED = 40  # blockers listed per language; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -59,30 +70,40 @@ class Verdict:
     refused_docs: set[str] = field(default_factory=set)
 
 
-def evaluate(project: Project, lang: str, docs: list[str]) -> Verdict:
-    """Apply each document's policy to the catalogue of ``lang``."""
-    found = blockers(project, lang, docs)
+def _broken_rules(rules: Policy, mine: list[Blocker]) -> list[str]:
+    """One sentence per rule of a document's policy that its blockers break."""
+    doc = rules.doc
+    counts = {kind: count_strings(b for b in mine if b.kind == kind)
+              for kind in (UNTRANSLATED, FUZZY, CHECK_ERROR)}
+    broken = []
+    if counts[CHECK_ERROR]:
+        broken.append(f"{doc} has {counts[CHECK_ERROR]} string(s) with errors, which "
+                      "always refuse a print run")
+    for kind, limit in ((UNTRANSLATED, rules.max_untranslated), (FUZZY, rules.max_fuzzy)):
+        if counts[kind] > limit:
+            broken.append(f"{doc} has {counts[kind]} {kind} string(s) and its policy allows "
+                          f"{limit} (max_{kind} in {rules.table()})")
+    return broken
+
+
+def judge(lang: str, found: list[Blocker], policies: Sequence[Policy]) -> Verdict:
+    """Apply each document's policy to the blockers of ``lang`` (in memory)."""
     verdict = Verdict(lang, found)
-    for doc in docs:
-        rules = policy(project, doc)
-        mine = [b for b in found if doc in b.docs]
-        counts = {kind: count_strings(b for b in mine if b.kind == kind)
-                  for kind in (UNTRANSLATED, FUZZY, CHECK_ERROR)}
-        broken = []
-        if counts[CHECK_ERROR]:
-            broken.append(f"{doc} has {counts[CHECK_ERROR]} string(s) with errors, which "
-                          "always refuse a print run")
-        for kind, limit in ((UNTRANSLATED, rules.max_untranslated), (FUZZY, rules.max_fuzzy)):
-            if counts[kind] > limit:
-                broken.append(f"{doc} has {counts[kind]} {kind} string(s) and its policy allows "
-                              f"{limit} (max_{kind} in {rules.table()})")
+    for rules in policies:
+        broken = _broken_rules(rules, [b for b in found if rules.doc in b.docs])
         if broken:
             verdict.refusals += broken
-            verdict.refused_docs.add(doc)
+            verdict.refused_docs.add(rules.doc)
     return verdict
 
 
-def count_strings(found) -> int:
+def evaluate(project: Project, lang: str, docs: list[str]) -> Verdict:
+    """Apply each document's policy to the catalogue of ``lang`` (read from disk)."""
+    found = blockers(project, lang, docs)
+    return judge(lang, found, [policy(project, doc) for doc in docs])
+
+
+def count_strings(found: Iterable[Blocker]) -> int:
     """How many strings (distinct messages) ``found`` blockers are about: a string
     with three check errors is one string."""
     return len({(b.path, b.key if b.key is not None else b.line) for b in found})
@@ -101,7 +122,41 @@ def _docs_of(message, docs: list[str], documents: tuple[str, ...]) -> frozenset[
     return frozenset(used)
 
 
+def _entry_blockers(message, used: frozenset[str], shown: str, count: int,
+                    errors: CatalogErrors) -> list[Blocker]:
+    """The blockers of one entry printed in ``used``: fuzzy, untranslated, or its
+    check errors (from ``errors``)."""
+    line = message.lineno or 0
+    msgid = msgid_of(message)
+    key = (message.context, msgid)
+    preview = msgid if len(msgid) <= 50 else msgid[:47] + "…"
+    if message.fuzzy:
+        return [Blocker(shown, line, f"fuzzy: \"{preview}\"", FUZZY, used, key)]
+    if untranslated(message, count):
+        at, reason = untranslated_reason(message, count)
+        return [Blocker(shown, at, f"{reason}: \"{preview}\"", UNTRANSLATED, used, key)]
+    entry = errors.get(key)
+    return [Blocker(shown, at, text, CHECK_ERROR, used, key)
+            for at, text in (entry.errors if entry else ())]
+
+
+def catalog_blockers(catalog: Iterable, shown: str, errors: CatalogErrors, docs: list[str],
+                     documents: tuple[str, ...]) -> list[Blocker]:
+    """The blockers of an in-memory catalogue (``shown``: its path, as blockers name
+    it; ``errors``: its :func:`~pressroom.messages.check.catalog_errors`) for
+    ``docs`` (of the project's ``documents``), in catalogue order."""
+    _, count = plural_setup(catalog, shown)
+    found = []
+    for message in catalog:
+        used = _docs_of(message, docs, documents) if message.id else frozenset()
+        if used:
+            found += _entry_blockers(message, used, shown, count, errors)
+    return found
+
+
 def blockers(project: Project, lang: str, docs: list[str]) -> list[Blocker]:
+    """The blockers of ``lang``'s catalogue for ``docs``, read from disk; its check
+    errors are those the lookup takes out (:func:`read_catalog_errors`, one pass)."""
     if lang == project.source_language:
         return []
     path = project.po_path(lang)
@@ -109,35 +164,164 @@ def blockers(project: Project, lang: str, docs: list[str]) -> list[Blocker]:
     if not path.exists():
         return [Blocker(shown, 0, "no catalogue (run `invoke update`)", CHECK_ERROR,
                         frozenset(docs))]
-    glossary = load_glossary(project.locales_dir / "glossary.csv")
-    from_template = template_flags(project)
-    found = []
+    errors = read_catalog_errors(project, lang)
     catalog = read_catalog_readonly(path, shown, lang)
-    rule, count = plural_setup(catalog, shown)
-    for message in catalog:
-        used = _docs_of(message, docs, project.documents) if message.id else frozenset()
-        if not used:
-            continue
-        line = message.lineno or 0
-        msgid = message.id[0] if isinstance(message.id, tuple) else message.id
-        key = (message.context, msgid)
-        preview = msgid if len(msgid) <= 50 else msgid[:47] + "…"
-        if message.fuzzy:
-            found.append(Blocker(shown, line, f"fuzzy: \"{preview}\"", FUZZY, used, key))
-        elif untranslated(message, count):
-            at, reason = untranslated_reason(message, count)
-            found.append(Blocker(shown, at, f"{reason}: \"{preview}\"", UNTRANSLATED, used,
-                                 key))
-        else:
-            for at, level, text in entry_findings(message, qa_flags(message, from_template),
-                                                  lang, glossary, rule):
-                if level == ERROR:
-                    found.append(Blocker(shown, at, text, CHECK_ERROR, used, key))
-    return found
+    return catalog_blockers(catalog, shown, errors, docs, project.documents)
 
 
 def release_languages(project: Project) -> set[str]:
     return set(project.release_languages)
+
+
+# --------------------------------------------------------------------------- print policy
+@dataclass(frozen=True)
+class LanguageDecision:
+    """What a run does about one language's blockers: the lines to show (stderr),
+    and the documents it refuses with the sentence saying why."""
+
+    lang: str
+    lines: tuple[str, ...]
+    refused_docs: frozenset[str] = frozenset()
+    refusal: str | None = None  # "fr: brochure has …" when documents are refused
+
+
+def _why_printed(profile: str, allow_incomplete: bool, released: bool,
+                 failing: bool) -> str:
+    """Why incomplete strings print (in English, or highlighted) rather than refuse."""
+    return ("--allow-incomplete" if allow_incomplete else
+            f"{profile} profile" if profile != "print" else
+            "not released for print" if not released else
+            "within each document's policy" if not failing else
+            "within the policy of the documents built")
+
+
+def _listed(verdict: Verdict, failing: bool) -> list[str]:
+    """The blockers, those that refuse a document first, the others as warnings;
+    at most GATE_LISTED, then a count of the rest."""
+    refusing = [b for b in verdict.blockers if failing and b.docs & verdict.refused_docs]
+    others = [b for b in verdict.blockers if b not in refusing]
+    listed = [str(b) for b in refusing] + [f"warning: {b}" for b in others]
+    if len(listed) > GATE_LISTED:
+        return [*listed[:GATE_LISTED], f"… and {len(listed) - GATE_LISTED} more"]
+    return listed
+
+
+def decide(verdict: Verdict, profile: str, allow_incomplete: bool,
+           released: bool) -> LanguageDecision:
+    """The print policy for one language: a strict run (a print build of a released
+    language without --allow-incomplete) refuses the documents whose policy its
+    blockers break; otherwise, and for the documents built, a warning counts the
+    strings that print in English (or highlighted, in a proof)."""
+    if not verdict.blockers:
+        return LanguageDecision(verdict.lang, ())
+    strict = profile == "print" and released and not allow_incomplete
+    failing = bool(strict and verdict.refusals)
+    lines = _listed(verdict, failing)
+    printed = [b for b in verdict.blockers  # in a document that is built
+               if not failing or b.docs - verdict.refused_docs]
+    if printed:
+        why = _why_printed(profile, allow_incomplete, released, failing)
+        fate = ("print highlighted: the fuzzy ones in orange, the others in English in magenta"
+                if profile == "proof" else "will print in English")
+        lines.append(f"warning: {verdict.lang}: {count_strings(printed)} string(s) incomplete "
+                     f"or with errors {fate} ({why})")
+    if not failing:
+        return LanguageDecision(verdict.lang, tuple(lines))
+    return LanguageDecision(verdict.lang, tuple(lines), frozenset(verdict.refused_docs),
+                            f"{verdict.lang}: " + "; ".join(verdict.refusals))
+
+
+def judge_languages(project: Project, langs: list[str], docs: list[str], profile: str,
+                    allow_incomplete: bool) -> Iterator[LanguageDecision]:
+    """:func:`decide` for each of ``langs``, its catalogue read from disk when its
+    turn comes (so that a caller can show a language's lines before the next is read)."""
+    released = release_languages(project)
+    for lang in langs:
+        yield decide(evaluate(project, lang, docs), profile, allow_incomplete,
+                     lang in released)
+
+
+LAYOUT_REFUSAL = (
+    "print run refused: {} layout problem(s) (listed above; the PDFs were "
+    "written so that you can look at them). Shorten the translations named, or change "
+    "the layout; `layout = \"warning\"` in [tool.pressroom.policy.<doc>] lets them pass")
+
+
+@dataclass(frozen=True)
+class PrintRunPlan:
+    """The gate's decision on a run of ``langs`` × ``docs``: what it refuses before
+    building, what it checks after, and why it fails."""
+
+    langs: list[str]
+    docs: list[str]
+    profile: str
+    decisions: tuple[LanguageDecision, ...] = ()
+
+    @property
+    def refused(self) -> set[tuple[str, str]]:
+        """The (document, language) pairs not built."""
+        return {(doc, d.lang) for d in self.decisions for doc in d.refused_docs}
+
+    def refused_in_order(self) -> list[tuple[str, str]]:
+        refused = self.refused
+        return [(doc, lang) for lang in self.langs for doc in self.docs
+                if (doc, lang) in refused]
+
+    def checks_layout(self, built_any: bool) -> bool:
+        """Layout problems refuse a print run only: checked after a print build."""
+        return self.profile == "print" and built_any
+
+    def runs_preflight(self, asked: bool, built_any: bool, layout_errors: int) -> bool:
+        """Preflight the PDFs built, but not proofs nor PDFs whose layout is refused."""
+        return asked and self.profile != "proof" and built_any and not layout_errors
+
+    def refusal(self, built_any: bool) -> str | None:
+        """The sentence refusing the documents not built, or None."""
+        if not self.refused:
+            return None
+        listed = ", ".join(f"{lang} {doc}" for doc, lang in self.refused_in_order())
+        others = "; the other documents were built" if built_any else ""
+        reasons = [d.refusal for d in self.decisions if d.refusal]
+        return ("print run refused (strings listed above): " + " | ".join(reasons) +
+                f". Not built: {listed}{others}. Finish the translation, or build "
+                "with --allow-incomplete to print those strings in English")
+
+    def failure(self, built_any: bool, layout_errors: int,
+                problems: list) -> PressroomError | None:
+        """The error that ends the run after building (refused documents, layout
+        errors, preflight problems), or None when it passes."""
+        messages = [m for m in (self.refusal(built_any),
+                                LAYOUT_REFUSAL.format(layout_errors) if layout_errors else None)
+                    if m]
+        if problems and not messages:
+            return PreflightFailed(problems)
+        if problems:
+            messages.append(str(PreflightFailed(problems)))
+        return GateRefused(" | ".join(messages)) if messages else None
+
+
+def judge_layout(findings: Iterable[Finding], released: set[str]) -> tuple[list[str], int]:
+    """The lines to show (stderr) for layout findings, and how many are errors that
+    refuse the run: an error in a language released for print; the others warn."""
+    lines, errors = [], 0
+    for finding in findings:
+        if finding.level == ERROR and finding.lang in released:
+            errors += 1
+            lines.append(str(finding))
+        else:
+            lines.append(str(finding) if finding.level == WARNING else f"warning: {finding}")
+    return lines, errors
+
+
+def layout_gate(project: Project, results: Sequence, documents: dict | None
+                ) -> Iterator[tuple[list[str], int]]:
+    """:func:`judge_layout` on the layout findings (pressroom.qa.layout_qa) of the
+    PDFs just built, one language at a time: text that does not fit its frame, a
+    heading alone at the foot of a page, a document over its page limit."""
+    released = release_languages(project)
+    for lang in dict.fromkeys(r.lang for r in results):
+        mine = [r.doc for r in results if r.lang == lang]
+        yield judge_layout(layout_findings(project, [lang], mine, documents), released)
 
 
 class GateRefused(PressroomError):

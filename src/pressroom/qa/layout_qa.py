@@ -4,7 +4,7 @@ Each build keeps what :func:`pressroom.render.layout.analyse` found in
 ``<pdf>.layout.json``. Here those facts become findings against the message that
 caused them, at the line a translator edits::
 
-    locales/fr/LC_MESSAGES/messages.po:412: overflows the key-figures panel on brochure p. 5 by 3.8 mm
+  locales/fr/LC_MESSAGES/messages.po:412: overflows the key-figures panel on brochure p. 5 by 3.8 mm
 
 - text that runs out of its frame (a panel, the cover, a table cell) or out of
   the page's text area;
@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 
 from pressroom.messages.catalogs import read_catalog_readonly
-from pressroom.messages.check import ERROR, WARNING, Finding
+from pressroom.messages.check import ERROR, WARNING, Finding, msgid_of
 from pressroom.model.config import Project, policy
 from pressroom.model.content import load_document
 from pressroom.render.layout import Issue, message_key
@@ -53,15 +53,14 @@ def message_lines(project: Project, lang: str, docs: list[str],
         shown = project.rel(path)
         for message in read_catalog_readonly(path, shown, lang):
             if message.id:  # a plural entry is printed under the key of its msgid
-                msgid = message.id[0] if isinstance(message.id, tuple) else message.id
-                out[message_key(message.context, msgid)] = (shown, message.lineno or 0)
+                out[message_key(message.context, msgid_of(message))] = (shown,
+                                                                        message.lineno or 0)
         return out
     if project.pot_path.exists():  # template strings: their line in the layouts
         for message in read_catalog_readonly(project.pot_path, project.rel(project.pot_path)):
             if message.id and message.locations:
                 name, line = message.locations[0]
-                msgid = message.id[0] if isinstance(message.id, tuple) else message.id
-                out[message_key(message.context, msgid)] = (name, line or 0)
+                out[message_key(message.context, msgid_of(message))] = (name, line or 0)
     for doc in docs:
         path = project.content_path(doc)
         document = (documents or {}).get(doc) or load_document(path, project.rel(path))
