@@ -31,13 +31,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from pressroom.messages import (
-    catalogs,
-    extract,
-)
+# src/ first on the path (above): the benchmarks run from a checkout, installed or not
+from pressroom.messages import catalogs, extract  # noqa: E402
 from pressroom.model.config import load_project  # noqa: E402
-from pressroom.production import builder
-from pressroom.render import fingerprint
+from pressroom.production import builder  # noqa: E402
+from pressroom.render import fingerprint  # noqa: E402
 
 
 def median_time(func, runs: int) -> float:
@@ -129,7 +127,7 @@ def bench_builds(runs: int, rows: list) -> None:
         po.write_bytes(original)
         rows.append(("   one French string changed", f"{changed:.2f} s",
                      f"rebuilds 1 of 6 PDFs; {parallel / changed:.1f}× faster than full"))
-        rows.append(("3. full build, parallel (-j %d)" % os.cpu_count(), f"{parallel:.2f} s",
+        rows.append((f"3. full build, parallel (-j {os.cpu_count()})", f"{parallel:.2f} s",
                      f"{serial / parallel:.2f}× faster than serial"))
 
 
@@ -158,11 +156,12 @@ def synthetic_catalogues(n: int, folder: Path, seed: int = 1) -> tuple[Path, Pat
     for i, msgid in enumerate(ids):
         if i in removed:
             continue
+        text = msgid
         if i in edited:
             w = msgid.split()
             w[rng.randrange(len(w))] = rng.choice(words)
-            msgid = " ".join(w) + " (revised)"
-        new.add(msgid, locations=[("content/x.yaml", i + 1)])
+            text = " ".join(w) + " (revised)"
+        new.add(text, locations=[("content/x.yaml", i + 1)])
     for j in range(n // 20):
         new.add(f"Entirely new message {j}: " + " ".join(rng.choice(words) for _ in range(12)),
                 locations=[("content/x.yaml", n + j + 1)])
@@ -185,11 +184,11 @@ def bench_update(runs: int, rows: list, sizes: list[int], babel_up_to: int) -> N
             template = catalogs.read_catalog(pot, "new.pot")
             base = catalogs.read_catalog(po, "old.po", "fr")
 
-            def ours():
+            def ours(template=template, base=base):
                 merged = catalogs.merge(template, copy.deepcopy(base))
                 render_po(merged, include_previous=True)
 
-            def gnu():
+            def gnu(po=po, pot=pot):
                 subprocess.run(["msgmerge", "--quiet", "--previous", "-o", os.devnull,
                                 str(po), str(pot)], check=True)
 
@@ -198,7 +197,7 @@ def bench_update(runs: int, rows: list, sizes: list[int], babel_up_to: int) -> N
             fuzzy = sum(1 for m in catalogs.merge(template, copy.deepcopy(base)) if m.fuzzy)
             note = f"msgmerge {t_gnu:.2f} s; ours/msgmerge {t_ours / t_gnu:.2f}; {fuzzy} fuzzy"
             if n <= babel_up_to:
-                def babel():
+                def babel(base=base, template=template):
                     copy.deepcopy(base).update(template, no_fuzzy_matching=False)
                 t_babel = median_time(babel, 1)
                 note += f"; Babel's own fuzzy merge {t_babel:.1f} s"

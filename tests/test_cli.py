@@ -1,7 +1,11 @@
 """The tasks as a person runs them: one-line errors, exit status 1, no traceback,
-nothing previously written overwritten."""
+nothing previously written overwritten.
+
+The tasks run in this process through Invoke and tasks.py (``invoke_in``, see
+conftest); ``test_the_real_command_line`` runs `python -m invoke` itself."""
 
 import pytest
+from conftest import run_invoke
 from fixture_translations import FR, fill
 
 SENTINEL = b"%PDF-1.7 previous good build\n"
@@ -76,6 +80,7 @@ def test_unknown_language_and_document(ready, invoke_in):
     assert_one_line_error(run, "pyproject.toml: unknown document 'nope'")
 
 
+@pytest.mark.e2e
 def test_translation_with_unknown_footnote_names_the_catalogue(ready, invoke_in):
     po = ready / "locales/fr/LC_MESSAGES/messages.po"
     text = po.read_text().replace("sont détenus.[^global-study]", "sont détenus.[^etude]")
@@ -94,9 +99,23 @@ def test_translation_with_unknown_footnote_names_the_catalogue(ready, invoke_in)
     # ...and a screen build, which only warns, names it and prints that string in English
     run = invoke_in(ready, "build", "--lang", "fr", "--profile", "screen", "--no-preflight")
     assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
-    assert f"warning: locales/fr/LC_MESSAGES/messages.po:{line}: footnote [^etude] is not in " \
-        "the English" in run.stderr
+    assert (f"warning: locales/fr/LC_MESSAGES/messages.po:{line}: footnote [^etude] is not in "
+            "the English") in run.stderr
     assert "1 strings fell back to English" in run.stdout
+
+
+@pytest.mark.parametrize(("task", "starts"), [
+    (("build", "--lang", "xx"), "pyproject.toml: unknown language 'xx'"),
+    (("extract",), "content/brochure.yaml:12:9: "),
+])
+def test_the_real_command_line(ready, task, starts):
+    """`python -m invoke` in a subprocess, tasks.py found from the project folder: a
+    mistake is one line on stderr and status 1, with no traceback from the process."""
+    break_content(ready, "- p: Every year", "- paragraph: Every year")
+    before = snapshot(ready)
+    run = run_invoke(ready, *task)
+    assert_one_line_error(run, starts)
+    assert snapshot(ready) == before
 
 
 def test_summaries(ready, invoke_in):

@@ -7,6 +7,7 @@ from conftest import REPO
 from fixture_translations import ES, FR
 from pypdf import PdfReader
 
+from pressroom.errors import RenderError
 from pressroom.model.config import load_project
 from pressroom.production import builder
 
@@ -129,7 +130,7 @@ def test_failed_build_keeps_previous_pdf(built):
     original = layout.read_text()
     layout.write_text(original.replace("{% block body %}", "{% block body %}{{ missing.attr }}"))
     try:
-        with pytest.raises(Exception):
+        with pytest.raises(RenderError, match="template error"):
             builder.build(project, ["en"], ["brochure"])
     finally:
         layout.write_text(original)

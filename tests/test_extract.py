@@ -10,7 +10,7 @@ GOLDEN = FIXTURES / "golden" / "messages.pot"
 def test_pot_matches_golden(project):
     """The fixture's template, byte for byte. After an intended change to extraction
     or the layouts, regenerate with: PRESSROOM_REGEN_GOLDEN=1 pytest tests/test_extract.py"""
-    path, changed, count = extract.extract(project)
+    path, changed, _count = extract.extract(project)
     data = path.read_bytes()
     if os.environ.get("PRESSROOM_REGEN_GOLDEN"):
         GOLDEN.parent.mkdir(parents=True, exist_ok=True)
@@ -20,12 +20,12 @@ def test_pot_matches_golden(project):
 
 
 def test_pot_content(project):
-    path, _, count = extract.extract(project)
+    path, _, _count = extract.extract(project)
     text = path.read_text(encoding="utf-8")
     # content references with lines, translator notes, contexts and length limits
     assert "#: content/brochure.yaml:12\n" in text
-    assert "#. Sits under a large figure; keep it short.\n#: content/brochure.yaml:16\n" \
-           "#, max-length:40\nmsgid \"children detained each year\"" in text
+    assert ("#. Sits under a large figure; keep it short.\n#: content/brochure.yaml:16\n"
+            "#, max-length:40\nmsgid \"children detained each year\"") in text
     assert 'msgctxt "standards"\nmsgid "Detention is never in the best interests of the child."' in text
     # layout strings come from the templates through Babel's Jinja2 extractor
     assert "#: layouts/components.html:" in text and 'msgid "Contents"' in text

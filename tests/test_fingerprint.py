@@ -14,15 +14,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import make_project, run_invoke, translated_project
+from conftest import invoke_tasks, make_project, translated_project
 
 import pressroom
 from pressroom import fsutil
 from pressroom.model.config import Project, load_project
 from pressroom.production import builder, manifest
 from pressroom.render import environment, fingerprint, printmarks
-
-pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
@@ -131,6 +129,7 @@ def test_every_recorded_version_is_in_the_fingerprint(proj, monkeypatch):
 
 
 # --------------------------------------------------------------------------- rebuilds
+@pytest.mark.e2e
 def test_nothing_changed_nothing_rebuilt(proj):
     assert rebuilt(proj) == [("brochure", "en")]
     assert rebuilt(proj) == []
@@ -142,6 +141,7 @@ def test_nothing_changed_nothing_rebuilt(proj):
     assert rebuilt(proj) == []
 
 
+@pytest.mark.e2e
 def test_the_environment_is_read_once_per_process(proj, monkeypatch):
     calls = []
     real_version = environment.version
@@ -152,6 +152,7 @@ def test_the_environment_is_read_once_per_process(proj, monkeypatch):
     assert sorted(calls) == sorted(environment.RENDERING_LIBRARIES)
 
 
+@pytest.mark.e2e
 def test_a_library_version_change_rebuilds(proj, monkeypatch):
     rebuilt(proj)
     real = dict(environment.versions())
@@ -165,6 +166,7 @@ def test_a_library_version_change_rebuilds(proj, monkeypatch):
     assert data["versions"]["weasyprint"] == "71.0" and data["versions"]["pango"] == "1.99.0"
 
 
+@pytest.mark.e2e
 def test_a_change_in_pressroom_code_rebuilds(proj, monkeypatch):
     rebuilt(proj)
     real = environment.source()
@@ -174,6 +176,7 @@ def test_a_change_in_pressroom_code_rebuilds(proj, monkeypatch):
     assert rebuilt(proj) == []
 
 
+@pytest.mark.e2e
 def test_an_edit_to_the_installed_pressroom_rebuilds(tmp_path):
     """The real thing: a copy of pressroom's code on PYTHONPATH, edited between builds."""
     root = make_project(tmp_path / "proj")
@@ -201,6 +204,7 @@ def test_an_edit_to_the_installed_pressroom_rebuilds(tmp_path):
     assert after["sha256"] != before["sha256"] and after["files"] == before["files"]
 
 
+@pytest.mark.e2e
 def test_a_changed_bundled_font_rebuilds(proj):
     rebuilt(proj)
     fonts = proj.layouts_dir / "fonts"
@@ -212,6 +216,7 @@ def test_a_changed_bundled_font_rebuilds(proj):
     assert rebuilt(proj) == []
 
 
+@pytest.mark.e2e
 def test_a_changed_system_font_rebuilds(proj, monkeypatch, tmp_path):
     system = tmp_path / "system-fonts" / "Serif.ttf"
     system.parent.mkdir()
@@ -227,6 +232,7 @@ def test_a_changed_system_font_rebuilds(proj, monkeypatch, tmp_path):
     assert data["system_fonts"] == {"serif": {"file": str(system), "sha256": sha(system)}}
 
 
+@pytest.mark.e2e
 def test_a_changed_output_profile_rebuilds_print_only(proj):
     icc = proj.root / "printer.icc"
     shutil.copy(printmarks.DEFAULT_CMYK_PROFILE, icc)
@@ -247,6 +253,7 @@ def test_a_changed_output_profile_rebuilds_print_only(proj):
 
 
 # --------------------------------------------------------------------------- manifest
+@pytest.mark.e2e
 def test_the_manifest_records_the_environment(proj):
     rebuilt(proj)
     data = json.loads(Project.manifest_path(proj.pdf_path("en", "brochure")).read_text())
@@ -289,7 +296,7 @@ version = "0.13.0"
 def test_uv_lock_is_read_with_every_version_of_a_package():
     lock = environment.locked_versions(LOCK)
     assert lock == {"weasyprint": ["70.0"], "pillow": ["12.0.0", "13.0.0"], "pydyf": ["0.13.0"]}
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"at line 1, column \d+"):
         environment.locked_versions("[[package]\nname=")
     real = environment.locked_versions((Path(__file__).parents[1] / "uv.lock").read_text())
     assert "weasyprint" in real and "pressroom" in real
@@ -354,6 +361,7 @@ def git(root, *args):
                         "PATH": "/usr/bin:/bin"})
 
 
+@pytest.mark.e2e
 def test_verify_names_what_differs_from_the_recorded_environment_and_uv_lock(tmp_path):
     root = make_project(tmp_path / "proj")
     project = translated_project(root)
@@ -366,7 +374,7 @@ def test_verify_names_what_differs_from_the_recorded_environment_and_uv_lock(tmp
     git(root, "init", "-q")
     git(root, "add", "-A")
     git(root, "commit", "-qm", "fixture")
-    run = run_invoke(root, "build", "--lang", "en", "--no-preflight")
+    run = invoke_tasks(root, "build", "--lang", "en", "--no-preflight")
     assert run.returncode == 0, run.stderr
     path = Project.manifest_path(project.pdf_path("en", "brochure"))
     data = json.loads(path.read_text())
@@ -375,7 +383,7 @@ def test_verify_names_what_differs_from_the_recorded_environment_and_uv_lock(tmp
     data["versions"].update(weasyprint="69.0", pango="1.1.1")
     data["pdf"]["sha256"] = "0" * 64
     path.write_text(json.dumps(data))
-    run = run_invoke(root, "verify", "--lang", "en", "--doc", "brochure")
+    run = invoke_tasks(root, "verify", "--lang", "en", "--doc", "brochure")
     assert run.returncode == 1 and "Traceback" not in run.stderr
     shown = "build/en/brochure.manifest.json"
     rebuilt_sha = sha(project.pdf_path("en", "brochure"))  # the same PDF, built again
@@ -389,6 +397,7 @@ def test_verify_names_what_differs_from_the_recorded_environment_and_uv_lock(tmp
         "2 difference(s), listed above")]
 
 
+@pytest.mark.e2e
 def test_verify_names_the_differences_when_the_rebuild_itself_fails(tmp_path, monkeypatch):
     root = make_project(tmp_path / "proj")
     project = translated_project(root)

@@ -71,6 +71,7 @@ def pdf_text(path: Path) -> str:
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "http://example.org/evil.css",
                                  "../../../../../../etc/hostname"])
+@pytest.mark.e2e
 def test_layout_css_cannot_fetch_outside(proj, url):
     builder.build(proj, ["en"], ["brochure"])
     pdf = proj.pdf_path("en", "brochure")
@@ -82,6 +83,7 @@ def test_layout_css_cannot_fetch_outside(proj, url):
     assert pdf.read_bytes() == before
 
 
+@pytest.mark.e2e
 def test_missing_font_is_one_clear_error(proj, invoke_in):
     (proj.layouts_dir / "fonts" / "SourceSerif4-It.ttf").unlink()
     run = invoke_in(proj.root, "build", "--lang", "en")
@@ -95,6 +97,7 @@ INJECTIONS = ['<script>alert(1)</script>', '<img src="file:///etc/passwd">',
               '<style>body { display: none }</style>']
 
 
+@pytest.mark.e2e
 def test_html_in_a_translation_is_printed_as_text_and_flagged(proj, invoke_in):
     fill(proj.po_path("fr"), {"Detention harms them.": "La détention leur nuit. " + " ".join(INJECTIONS)})
     run = invoke_in(proj.root, "check", "--lang", "fr")
@@ -115,6 +118,7 @@ def test_html_in_a_translation_is_printed_as_text_and_flagged(proj, invoke_in):
         assert squeeze(injection) in text
 
 
+@pytest.mark.e2e
 def test_html_and_template_syntax_in_content_are_printed_as_text(proj):
     content = proj.content_path("brochure")
     content.write_text(content.read_text().replace(
@@ -132,6 +136,7 @@ def valid_pdfs(root: Path) -> dict:
     return out
 
 
+@pytest.mark.e2e
 def test_interrupted_build_leaves_every_file_whole(proj):
     builder.build(proj, ["en", "fr"], ["brochure"])
     before = {p: p.read_bytes() for p in (proj.root / "build").rglob("*.pdf")}
@@ -153,6 +158,7 @@ def test_interrupted_build_leaves_every_file_whole(proj):
     assert catalogs.read_catalog(po, "fr.po", "fr")  # catalogues untouched and readable
 
 
+@pytest.mark.e2e
 def test_two_builds_at_once_do_not_corrupt_each_other(proj):
     env = {k: v for k, v in os.environ.items() if not k.startswith("INVOKE_")}
     cmd = [sys.executable, "-m", "invoke", "build", "--force", "--lang", "en,fr", "-j", "1",
@@ -189,9 +195,12 @@ def test_extractor_accepts_or_rejects_cleanly(tmp_path, heading, paragraph, note
     (root / "content" / "brochure.yaml").write_text(source, encoding="utf-8")
     (root / "pyproject.toml").write_text('[tool.pressroom]\ndocuments = ["brochure"]\n')
     project = load_project(root)
+    error = None
     try:
         extract.extract(project)
     except PressroomError as exc:
-        assert str(exc).startswith("content/brochure.yaml")
+        error = exc
+    if error is not None:  # rejected: with the file named
+        assert str(error).startswith("content/brochure.yaml")
     else:
         assert project.pot_path.read_text(encoding="utf-8").startswith("# Translations template")

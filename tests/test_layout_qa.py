@@ -19,8 +19,6 @@ from pressroom.qa import layout_qa as qa
 from pressroom.render import document as render
 from pressroom.render import engine, fingerprint, layout
 
-pytestmark = pytest.mark.e2e
-
 
 def longer(table: dict, factor: float = 0.6) -> dict:
     """Each translation made ``factor`` longer with its own words (no digits or
@@ -154,6 +152,7 @@ def french(tmp_path):
     return translated_project(make_project(tmp_path / "proj"))
 
 
+@pytest.mark.e2e
 def test_every_printed_message_is_located(french):
     builder.build(french, ["fr"], ["brochure"])
     data = qa.load_layout(french, "fr", "brochure")
@@ -170,6 +169,7 @@ def test_every_printed_message_is_located(french):
     assert data["issues"] == []
 
 
+@pytest.mark.e2e
 def test_locations_are_written_into_the_catalogue_without_churn(french):
     po = french.po_path("fr")
     builder.build(french, ["fr"], ["brochure"])
@@ -188,6 +188,7 @@ def test_locations_are_written_into_the_catalogue_without_churn(french):
     assert po.read_text(encoding="utf-8") == text
 
 
+@pytest.mark.e2e
 def test_check_layout_names_the_messages_of_a_translation_60_percent_longer(tmp_path, invoke_in):
     root = make_project(tmp_path / "proj")
     # the fixture's key-figure labels are short: larger labels in a frame that
@@ -225,6 +226,7 @@ def test_check_layout_names_the_messages_of_a_translation_60_percent_longer(tmp_
                for e in grew), grew
 
 
+@pytest.mark.e2e
 def test_real_publications_pass_the_layout_check_in_the_repo_layouts(french):
     """The fixture at its normal length passes: no false alarms in the real layouts."""
     builder.build(french, ["en", "fr"], ["brochure"])
@@ -293,6 +295,7 @@ def test_a_bad_policy_is_a_clear_configuration_error(french, rule):
 
 
 # --------------------------------------------------------------------------- proof profile
+@pytest.mark.e2e
 def test_proof_profile_colours_fallbacks_and_prints_fuzzy_translations(french):
     po = french.po_path("fr")
     text = po.read_text().replace('msgid "The law"', '#, fuzzy\nmsgid "The law"')
@@ -336,6 +339,7 @@ SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="200">'
        '<rect width="400" height="200" fill="{}"/></svg>')
 
 
+@pytest.mark.e2e
 def test_a_language_variant_of_an_image_is_picked_and_rebuilds(french):
     images = french.content_dir / "images"
     images.mkdir()
@@ -372,6 +376,7 @@ def git(root, *args):
                         "PATH": "/usr/bin:/bin"})
 
 
+@pytest.mark.e2e
 def test_manifest_records_the_inputs_and_verify_rebuilds_the_same_pdf(french, invoke_in):
     (french.root / ".gitignore").write_text("build/\n")
     git(french.root, "init", "-q")
@@ -415,6 +420,7 @@ def test_manifest_records_the_inputs_and_verify_rebuilds_the_same_pdf(french, in
     assert "is not a git commit id" in run.stderr
 
 
+@pytest.mark.e2e
 def test_a_missing_layout_file_makes_the_pdf_rebuild(french):
     builder.build(french, ["fr"], ["brochure"])
     Project.layout_path(french.pdf_path("fr", "brochure")).unlink()

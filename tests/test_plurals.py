@@ -97,7 +97,7 @@ def printed(project, lang, tx=None, proof=False):
     html = render_html(project, doc, loc)
     line = re.search(r'<p class="plural-check">(.*?)</p>', html, re.S).group(1)
     texts = [t.strip() for t in re.sub(r"<[^>]+>", "", line).split(";")]
-    return dict(zip(COUNTS, texts)), html
+    return dict(zip(COUNTS, texts, strict=False)), html  # texts end with an empty one
 
 
 # --------------------------------------------------------------------------- extract, merge
@@ -261,18 +261,18 @@ def test_check_placeholders_and_percent_signs_of_every_form(plural_project):
                    f"{path}:{line}: msgstr[1]: placeholder %(count)s of the English is missing",
                    f"{path}:{line}: msgstr[1]: a lone '%' (write %% for a percent sign)"]
     set_plural(plural_project, "es", ("{{ count }} página", "%(count)s páginas"))
-    assert f"{path}:{form_line(plural_project, 'es', 0)}: msgstr[0]: placeholder " \
-           "{{ count }} is not in the English" in findings(plural_project, "es")
+    assert (f"{path}:{form_line(plural_project, 'es', 0)}: msgstr[0]: placeholder "
+            "{{ count }} is not in the English") in findings(plural_project, "es")
     # Chinese's one form stands for every number: it must keep it.
     set_plural(plural_project, "zh", ("页",))
-    assert f"locales/zh/LC_MESSAGES/messages.po:{form_line(plural_project, 'zh', 0)}: " \
-           "msgstr[0]: placeholder %(count)s of the English is missing" in \
-           findings(plural_project, "zh")
+    assert (f"locales/zh/LC_MESSAGES/messages.po:{form_line(plural_project, 'zh', 0)}: "
+            "msgstr[0]: placeholder %(count)s of the English is missing") in \
+        findings(plural_project, "zh")
     # French msgstr[0] stands for 0 and 1: it must keep the number, unlike Arabic's n == 1.
     set_plural(plural_project, "fr", ("une page", "%(count)s pages"))
-    assert f"locales/fr/LC_MESSAGES/messages.po:{form_line(plural_project, 'fr', 0)}: " \
-           "msgstr[0]: placeholder %(count)s of the English is missing" in \
-           findings(plural_project, "fr")
+    assert (f"locales/fr/LC_MESSAGES/messages.po:{form_line(plural_project, 'fr', 0)}: "
+            "msgstr[0]: placeholder %(count)s of the English is missing") in \
+        findings(plural_project, "fr")
 
 
 def test_check_lists_empty_forms_as_untranslated(plural_project):

@@ -14,8 +14,6 @@ from pressroom.production import builder
 from pressroom.render.layout import message_key
 from pressroom.review import proof, screenshots
 
-pytestmark = pytest.mark.e2e
-
 MM = 72 / 25.4
 LABEL = "children detained each year"  # a label of the key-figures panel
 UNTRANSLATED, FUZZY = "Detention harms them.", "Internally displaced"
@@ -48,6 +46,7 @@ def outline_pixels(image):
             if pixels[x, y] == screenshots.OUTLINE]
 
 
+@pytest.mark.e2e
 def test_one_image_per_message_printed(shot):
     project, results = shot
     for lang in ("fr", "en"):
@@ -62,6 +61,7 @@ def test_one_image_per_message_printed(shot):
             assert not (folder / f"{key}.png").exists()
 
 
+@pytest.mark.e2e
 def test_image_is_a_crop_outlined_around_the_text(shot):
     import pypdfium2 as pdfium
 
@@ -110,6 +110,7 @@ def test_image_is_a_crop_outlined_around_the_text(shot):
     assert all(crop.getpixel(p) == same.getpixel(p) for p in sample)
 
 
+@pytest.mark.e2e
 def test_index_and_json_list_every_message(shot):
     project, _ = shot
     folder = project.context_dir("fr")
@@ -147,6 +148,7 @@ def test_index_and_json_list_every_message(shot):
     assert all(e["state"] == "source" for e in english)
 
 
+@pytest.mark.e2e
 def test_second_run_writes_nothing_and_drops_stale_images(shot, capsys):
     project, _ = shot
     folder = project.context_dir("fr")

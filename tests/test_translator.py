@@ -160,6 +160,7 @@ def test_gate_lists_fuzzy_entries(translated):
     assert blockers == [f"locales/fr/LC_MESSAGES/messages.po:{line_of(translated, 'The law') }: fuzzy: \"The law\""]
 
 
+@pytest.mark.e2e
 def test_allow_incomplete_builds_and_counts_the_fallbacks(translated, invoke_in):
     run = invoke_in(translated.root, "build", "--lang", "es", "--allow-incomplete")
     assert run.returncode == 0, run.stderr
@@ -168,6 +169,7 @@ def test_allow_incomplete_builds_and_counts_the_fallbacks(translated, invoke_in)
     assert (translated.root / "build" / "es" / "brochure.pdf").exists()
 
 
+@pytest.mark.e2e
 def test_screen_profile_only_warns(translated, invoke_in):
     run = invoke_in(translated.root, "build", "--lang", "es", "--profile", "screen")
     assert run.returncode == 0, run.stderr
@@ -189,6 +191,7 @@ def test_pseudo_translation_keeps_markup_and_numbers():
     assert "á" in out or "é" in out
 
 
+@pytest.mark.e2e
 def test_pseudo_build(translated, invoke_in):
     run = invoke_in(translated.root, "build", "--lang", "qps")
     assert run.returncode == 0, run.stderr
@@ -198,6 +201,7 @@ def test_pseudo_build(translated, invoke_in):
 
 
 # --------------------------------------------------------------------------- init-lang
+@pytest.mark.e2e
 def test_init_lang_creates_catalogue_and_configuration(translated, invoke_in):
     pyproject = translated.root / "pyproject.toml"
     pyproject.write_text("# project settings\n" + pyproject.read_text())

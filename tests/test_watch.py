@@ -89,8 +89,8 @@ def test_a_token_change_redraws_the_previews_whose_pixels_changed(project):
     for n, path in page_files(folder).items():
         if n not in shown.changed:
             assert path.stat().st_mtime_ns == stamps[n]  # not even rewritten
-    assert f"page{'s' if len(shown.changed) > 1 else ''} {watch.page_list(shown.changed)} " \
-        "changed)" in lines[-1] and LINE.match(lines[-1])
+    assert (f"page{'s' if len(shown.changed) > 1 else ''} {watch.page_list(shown.changed)} "
+            "changed)") in lines[-1] and LINE.match(lines[-1])
 
     # saved again without a change: nothing rendered, nothing redrawn
     again = watch.rebuild(project, [tokens], ["en"], ["brochure"], say=lines.append)
