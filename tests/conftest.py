@@ -228,36 +228,39 @@ def _rendered(item) -> bool:
     return tmp is not None and any(Path(tmp).rglob("*.pdf"))
 
 
+class _E2EGuard:
+    """The guard's hooks, registered as a plugin of its own: a conftest's hooks are
+    not called for a session-scoped fixture (its setup belongs to the session)."""
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_protocol(self, item, nextitem):
+        """Which test is running: its setup (module and session fixtures built for it
+        included), call and teardown."""
+        _RUNNING.update(item=item, rendered=False, fixtures=[])
+        try:
+            return (yield)
+        finally:
+            _RUNNING.update(item=None, rendered=False, fixtures=[])
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_fixture_setup(self, fixturedef, request):
+        _RUNNING["fixtures"].append(fixturedef.argname)
+        try:
+            return (yield)
+        finally:
+            _RUNNING["fixtures"].pop()
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item):
+        """A test marked e2e that passed must have rendered: the marker is for the
+        slow tests only (``-m "not e2e"`` is the quick run)."""
+        result = yield
+        if item.get_closest_marker("e2e") is not None and not _rendered(item):
+            pytest.fail(f"{item.nodeid} is marked e2e but renders no PDF: remove the marker",
+                        pytrace=False)
+        return result
+
+
 def pytest_configure(config):
     _install_guard()
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_protocol(item, nextitem):
-    """Which test is running, for the guard: its setup (module and session fixtures
-    built for it included), call and teardown."""
-    _RUNNING.update(item=item, rendered=False, fixtures=[])
-    try:
-        return (yield)
-    finally:
-        _RUNNING.update(item=None, rendered=False, fixtures=[])
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_fixture_setup(fixturedef, request):
-    _RUNNING["fixtures"].append(fixturedef.argname)
-    try:
-        return (yield)
-    finally:
-        _RUNNING["fixtures"].pop()
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item):
-    """A test marked e2e that passed must have rendered: the marker is for the slow
-    tests only (``-m "not e2e"`` is the quick run)."""
-    result = yield
-    if item.get_closest_marker("e2e") is not None and not _rendered(item):
-        pytest.fail(f"{item.nodeid} is marked e2e but renders no PDF: remove the marker",
-                    pytrace=False)
-    return result
+    config.pluginmanager.register(_E2EGuard(), "pressroom-e2e-guard")

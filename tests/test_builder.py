@@ -1,7 +1,7 @@
 """Incremental and parallel builds."""
 
 import pytest
-from conftest import make_project, translated_project
+from conftest import copy_project, make_project, translated_project
 from fixture_translations import fill
 
 from pressroom.errors import PressroomError
@@ -10,30 +10,53 @@ from pressroom.production import builder
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def two_docs(tmp_path):
-    root = make_project(tmp_path / "proj")
+def two_documents(root):
     pyproject = root / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('documents = ["brochure"]',
                                                        'documents = ["brochure", "standards"]'))
     return translated_project(root)
 
 
+@pytest.fixture
+def two_docs(tmp_path):
+    return two_documents(make_project(tmp_path / "proj"))
+
+
+# The first build of the two documents in English and French, in parallel, in an
+# order of its own: what it built and the order its results were reported in.
+FIRST_LANGS, FIRST_DOCS = ["fr", "en"], ["standards", "brochure"]
+
+
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory):
+    """Built once for the module (read only; ``built_copy`` for a test that edits)."""
+    project = two_documents(make_project(tmp_path_factory.mktemp("builder") / "proj"))
+    order = []
+    results = builder.build(project, FIRST_LANGS, FIRST_DOCS, jobs=2,
+                            report=lambda r: order.append((r.lang, r.doc)))
+    return project, results, order
+
+
+@pytest.fixture
+def built_copy(first_build, tmp_path):
+    return copy_project(first_build[0].root, tmp_path / "proj")
+
+
 def built(results):
     return sorted((r.doc, r.lang) for r in results if not r.skipped)
 
 
-def test_no_op_build_skips_everything(two_docs):
-    first = builder.build(two_docs, ["en", "fr"], ["brochure", "standards"], jobs=2)
+def test_no_op_build_skips_everything(first_build):
+    project, first, _ = first_build
     assert built(first) == [("brochure", "en"), ("brochure", "fr"),
                             ("standards", "en"), ("standards", "fr")]
-    again = builder.build(two_docs, ["en", "fr"], ["brochure", "standards"], jobs=2)
+    again = builder.build(project, FIRST_LANGS, FIRST_DOCS, jobs=2)
     assert built(again) == []
     assert [r.pages for r in again] == [r.pages for r in first]
 
 
-def test_one_french_string_rebuilds_only_the_french_pdf_that_prints_it(two_docs):
-    builder.build(two_docs, ["en", "fr"], ["brochure", "standards"], jobs=2)
+def test_one_french_string_rebuilds_only_the_french_pdf_that_prints_it(built_copy):
+    two_docs = built_copy
     fill(two_docs.po_path("fr"), {"The law": "Le droit international"})
     assert built(builder.build(two_docs, ["en", "fr"], ["brochure", "standards"])) == \
         [("brochure", "fr")]
@@ -43,8 +66,8 @@ def test_one_french_string_rebuilds_only_the_french_pdf_that_prints_it(two_docs)
         [("brochure", "fr"), ("standards", "fr")]
 
 
-def test_layout_content_and_option_changes_rebuild(two_docs):
-    builder.build(two_docs, ["en"], ["brochure", "standards"])
+def test_layout_content_and_option_changes_rebuild(built_copy):
+    two_docs = built_copy
     css = two_docs.layouts_dir / "tokens.css"
     css.write_text(css.read_text().replace("--size-body: 10pt", "--size-body: 10.5pt"))
     assert len(built(builder.build(two_docs, ["en"], ["brochure", "standards"]))) == 2
@@ -54,17 +77,16 @@ def test_layout_content_and_option_changes_rebuild(two_docs):
     assert len(built(builder.build(two_docs, ["en"], ["brochure", "standards"], force=True))) == 2
 
 
-def test_a_pdf_changed_by_hand_is_rebuilt(two_docs):
-    builder.build(two_docs, ["en"], ["brochure"])
+def test_a_pdf_changed_by_hand_is_rebuilt(built_copy):
+    two_docs = built_copy
     pdf = two_docs.pdf_path("en", "brochure")
     pdf.write_bytes(pdf.read_bytes() + b"\n% edited")
     assert built(builder.build(two_docs, ["en"], ["brochure"])) == [("brochure", "en")]
 
 
-def test_parallel_results_come_back_in_request_order(two_docs):
-    order = []
-    results = builder.build(two_docs, ["fr", "en"], ["standards", "brochure"], jobs=2,
-                            report=lambda r: order.append((r.lang, r.doc)))
+def test_parallel_results_come_back_in_request_order(first_build):
+    _, results, order = first_build  # ["fr", "en"] x ["standards", "brochure"], jobs=2
+    assert not any(r.skipped for r in results)  # all four rendered at once
     expected = [("fr", "standards"), ("fr", "brochure"), ("en", "standards"), ("en", "brochure")]
     assert order == expected == [(r.lang, r.doc) for r in results]
 

@@ -50,9 +50,9 @@ def test_a_third_publication_needs_one_yaml_file_and_one_template(tmp_path):
     assert "Leaflet" in text and "The numbers" in text
 
 
-def test_the_page_size_is_one_token(tmp_path):
-    root = make_project(tmp_path / "proj")
-    project = load_project(root)
+def test_the_page_size_is_one_token(french_built_copy):
+    project = french_built_copy  # the English built in A5
+    root = project.root
     tokens = root / "layouts" / "tokens.css"
     [a5] = builder.build(project, ["en"], ["brochure"])
     assert (mm(PdfReader(a5.path).pages[0].trimbox.width),

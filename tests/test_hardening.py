@@ -72,8 +72,8 @@ def pdf_text(path: Path) -> str:
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "http://example.org/evil.css",
                                  "../../../../../../etc/hostname"])
 @pytest.mark.e2e
-def test_layout_css_cannot_fetch_outside(proj, url):
-    builder.build(proj, ["en"], ["brochure"])
+def test_layout_css_cannot_fetch_outside(french_built_copy, url):
+    proj = french_built_copy  # built in English and French
     pdf = proj.pdf_path("en", "brochure")
     before = pdf.read_bytes()
     css = proj.layouts_dir / "print.css"
@@ -137,8 +137,8 @@ def valid_pdfs(root: Path) -> dict:
 
 
 @pytest.mark.e2e
-def test_interrupted_build_leaves_every_file_whole(proj):
-    builder.build(proj, ["en", "fr"], ["brochure"])
+def test_interrupted_build_leaves_every_file_whole(french_built_copy):
+    proj = french_built_copy  # built in English and French
     before = {p: p.read_bytes() for p in (proj.root / "build").rglob("*.pdf")}
     env = {k: v for k, v in os.environ.items() if not k.startswith("INVOKE_")}
     process = subprocess.Popen([sys.executable, "-m", "invoke", "build", "--force", "-j", "1",

@@ -153,8 +153,8 @@ def french(tmp_path):
 
 
 @pytest.mark.e2e
-def test_every_printed_message_is_located(french):
-    builder.build(french, ["fr"], ["brochure"])
+def test_every_printed_message_is_located(french_built):
+    french = french_built  # built in English and French (conftest), read only
     data = qa.load_layout(french, "fr", "brochure")
     located = {r["key"] for r in data["regions"]}
     # the short title is the running head of left-hand text pages, and this
@@ -170,9 +170,9 @@ def test_every_printed_message_is_located(french):
 
 
 @pytest.mark.e2e
-def test_locations_are_written_into_the_catalogue_without_churn(french):
+def test_locations_are_written_into_the_catalogue_without_churn(french_built_copy):
+    french = french_built_copy  # built in English and French
     po = french.po_path("fr")
-    builder.build(french, ["fr"], ["brochure"])
     [result] = locate.locate(french, ["fr"])
     assert result.changed and result.documents == ["brochure"]
     text = po.read_text(encoding="utf-8")
@@ -227,9 +227,9 @@ def test_check_layout_names_the_messages_of_a_translation_60_percent_longer(tmp_
 
 
 @pytest.mark.e2e
-def test_real_publications_pass_the_layout_check_in_the_repo_layouts(french):
+def test_real_publications_pass_the_layout_check_in_the_repo_layouts(french_built):
     """The fixture at its normal length passes: no false alarms in the real layouts."""
-    builder.build(french, ["en", "fr"], ["brochure"])
+    french = french_built  # built in English and French (conftest), read only
     assert qa.findings(french, ["en", "fr"], ["brochure"]) == []
 
 
@@ -377,7 +377,9 @@ def git(root, *args):
 
 
 @pytest.mark.e2e
-def test_manifest_records_the_inputs_and_verify_rebuilds_the_same_pdf(french, invoke_in):
+def test_manifest_records_the_inputs_and_verify_rebuilds_the_same_pdf(french_built_copy,
+                                                                      invoke_in):
+    french = french_built_copy  # built: the build below writes the manifest, commit included
     (french.root / ".gitignore").write_text("build/\n")
     git(french.root, "init", "-q")
     git(french.root, "add", "-A")
@@ -421,8 +423,8 @@ def test_manifest_records_the_inputs_and_verify_rebuilds_the_same_pdf(french, in
 
 
 @pytest.mark.e2e
-def test_a_missing_layout_file_makes_the_pdf_rebuild(french):
-    builder.build(french, ["fr"], ["brochure"])
+def test_a_missing_layout_file_makes_the_pdf_rebuild(french_built_copy):
+    french = french_built_copy  # built in English and French
     Project.layout_path(french.pdf_path("fr", "brochure")).unlink()
     [again] = builder.build(french, ["fr"], ["brochure"])
     assert not again.skipped and qa.load_layout(french, "fr", "brochure") is not None

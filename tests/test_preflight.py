@@ -1,25 +1,22 @@
 """Preflight reads PDFs back: it passes real builds and fails each kind of bad PDF."""
 
 import re
-import shutil
 import zlib
 
 import pikepdf
 import pytest
-from conftest import make_project, translated_project
+from conftest import copy_project
 
-from pressroom.model.config import load_project
 from pressroom.production import builder
 from pressroom.qa import preflight
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    project = translated_project(make_project(tmp_path_factory.mktemp("pf") / "proj"))
-    builder.build(project, ["en", "fr"], ["brochure"])
-    return project
+@pytest.fixture
+def built(french_built):
+    """The fixture in English and French, built once for the session (conftest)."""
+    return french_built
 
 
 def messages(problems):
@@ -56,9 +53,7 @@ def replace_pdf(project, mutate, lang="en"):
 
 @pytest.fixture
 def scratch(tmp_path, built):
-    root = tmp_path / "copy"
-    shutil.copytree(built.root, root)
-    return load_project(root)
+    return copy_project(built.root, tmp_path / "copy")
 
 
 def test_unembedded_font_fails(scratch):

@@ -120,8 +120,8 @@ def page_with(pdf, text):
 
 
 @pytest.mark.e2e
-def test_compare_lists_the_pages_a_token_changed_and_nothing_else(project, capsys):
-    builder.build(project, ["en"], ["brochure"], jobs=1)
+def test_compare_lists_the_pages_a_token_changed_and_nothing_else(french_built_copy, capsys):
+    project = french_built_copy  # the English built
     pdf = project.pdf_path("en", "brochure")
     cli.proof(doc="brochure", lang="en", compare=True, root=project.root)
     assert "brochure en: no previous proof to compare with; baseline saved" in \
@@ -160,10 +160,11 @@ def test_compare_lists_the_pages_a_token_changed_and_nothing_else(project, capsy
 
 
 @pytest.mark.e2e
-def test_compare_reports_pages_added_to_the_booklet(project_dir, capsys):
+def test_compare_reports_pages_added_to_the_booklet(french_built_copy, capsys):
     from pressroom.model.config import load_project
 
-    project = load_project(project_dir)
+    project = french_built_copy  # the English built
+    project_dir = project.root
     first = builder.build(project, ["en"], ["brochure"], jobs=1)[0]
     proof.proof(project, ["brochure"], ["en"])  # without --compare: the baseline only
     pyproject = project_dir / "pyproject.toml"
