@@ -162,6 +162,7 @@ def write(document: engine.Document, **options) -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.e2e  # writes a PDF
 def test_a_pdf_is_written_and_readable():
     document = engine.render(page_html("<p>Hello.</p><p style='break-before: page'>Two.</p>"))
     data = write(document)
@@ -176,6 +177,7 @@ def test_a_pdf_is_written_and_readable():
 
 
 @pytest.mark.skipif(not ICC.is_file(), reason="needs Debian's libgs-common (CMYK profile)")
+@pytest.mark.e2e  # writes a PDF
 def test_a_print_finisher_adds_crop_marks_outside_the_bleed_and_a_stable_id():
     css = ("@color-profile device-cmyk { components: cyan, magenta, yellow, black; "
            f"src: url({ICC.as_uri()}) }}")
@@ -211,6 +213,7 @@ def test_a_print_finisher_adds_crop_marks_outside_the_bleed_and_a_stable_id():
     assert stable in xmp
 
 
+@pytest.mark.e2e  # writes a PDF
 def test_without_marks_the_media_box_is_the_bleed_box():
     page = "@page { size: 100mm 80mm; margin: 10mm; bleed: 3mm }"
     document = engine.render(page_html("<p>Print.</p>", page=page))

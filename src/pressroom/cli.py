@@ -39,16 +39,27 @@ def _on_sigint(signum, frame):
     raise KeyboardInterrupt
 
 
+def _unraisable(previous, unraisable) -> None:
+    """``sys.unraisablehook`` while a task runs: a Ctrl-C that lands in a finaliser is
+    remembered by ``_on_sigint`` already; Python would print it as "Exception ignored
+    in ..." with a traceback. Anything else goes to the hook there was before."""
+    if unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
+        return
+    previous(unraisable)
+
+
 def user_errors(func):
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         # Ctrl-C is remembered as well as raised: a KeyboardInterrupt that lands in a
-        # finaliser (WeasyPrint's FontConfiguration.__del__) is swallowed by Python,
-        # and the run must still end as interrupted, with status 130.
-        previous = None
+        # finaliser (WeasyPrint's FontConfiguration.__del__) is swallowed by Python
+        # (and not printed: _unraisable), and the run must still end as interrupted,
+        # with status 130.
+        previous, previous_hook = None, sys.unraisablehook
         if threading.current_thread() is threading.main_thread():
             _INTERRUPTED["seen"] = False
             previous = signal.signal(signal.SIGINT, _on_sigint)
+            sys.unraisablehook = functools.partial(_unraisable, previous_hook)
         try:
             result = func(*args, **kwargs)
             if _INTERRUPTED["seen"]:
@@ -67,6 +78,7 @@ def user_errors(func):
         finally:
             if previous is not None:
                 signal.signal(signal.SIGINT, previous)
+                sys.unraisablehook = previous_hook
     return wrapper
 
 
