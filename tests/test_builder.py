@@ -4,7 +4,7 @@ import pytest
 from conftest import copy_project, make_project, translated_project
 from fixture_translations import fill
 
-from pressroom.errors import PressroomError
+from pressroom.errors import RenderError
 from pressroom.production import builder
 
 pytestmark = pytest.mark.e2e
@@ -99,7 +99,7 @@ def test_error_in_a_worker_keeps_its_file_and_line(two_docs):
     body = next(i for i, line in enumerate(lines) if "{% block body %}" in line)
     lines.insert(body + 1, "{% if %}\n")
     template.write_text("".join(lines))
-    with pytest.raises(PressroomError) as info:
+    with pytest.raises(RenderError) as info:
         builder.build(two_docs, ["en", "fr"], ["brochure", "standards"], jobs=2)
     assert info.value.path == "layouts/brochure/document.html" and info.value.line == body + 2
     assert "template syntax error" in str(info.value)

@@ -365,9 +365,9 @@ def git(root, *args):
 
 
 @pytest.mark.e2e
-def test_verify_names_what_differs_from_the_recorded_environment_and_uv_lock(tmp_path):
-    root = make_project(tmp_path / "proj")
-    project = translated_project(root)
+def test_verify_names_what_differs_from_the_recorded_environment_and_uv_lock(french_built_copy):
+    project = french_built_copy  # built: the build below writes the manifest, commit included
+    root = project.root
     installed = environment.versions()
     # the commit's lock: WeasyPrint 69.0, and pydyf as installed here
     (root / "uv.lock").write_text(

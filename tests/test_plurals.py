@@ -14,7 +14,7 @@ from conftest import make_project
 from fixture_translations import FR, fill
 from pypdf import PdfReader
 
-from pressroom.errors import PressroomError
+from pressroom.errors import CatalogError
 from pressroom.messages import catalogs, check, extract, plurals, pofile, stats
 from pressroom.messages.catalogs import Translations, load_translations
 from pressroom.messages.pseudo import pseudo_translations
@@ -181,7 +181,7 @@ def test_pseudo_locale_keeps_placeholders_and_picks_englishs_form(plural_project
 def test_a_form_with_a_placeholder_the_english_lacks_stops_the_render_at_its_line(
         plural_project):
     set_plural(plural_project, "es", ("%(count)s página", "%(cuenta)s páginas"))
-    with pytest.raises(PressroomError) as caught:
+    with pytest.raises(CatalogError) as caught:
         printed(plural_project, "es")
     line = form_line(plural_project, "es", 1)
     assert str(caught.value) == (f"locales/es/LC_MESSAGES/messages.po:{line}: msgstr[1]: "
@@ -317,7 +317,7 @@ def test_a_malformed_plural_forms_header_is_one_line_at_its_line(plural_project)
                 lambda: check.check(plural_project, ["zh"]),
                 lambda: stats.compute(plural_project, ["zh"]),
                 lambda: catalogs.update(plural_project, ["ar", "zh"])):
-        with pytest.raises(PressroomError) as caught:
+        with pytest.raises(CatalogError) as caught:
             run()
         assert str(caught.value).startswith(f"locales/zh/LC_MESSAGES/messages.po:{line}: "
                                             "malformed Plural-Forms")
