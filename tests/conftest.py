@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import importlib.util
 import io
 import os
@@ -93,7 +94,16 @@ def french_built(tmp_path_factory):
     project = translated_project(make_project(tmp_path_factory.mktemp("french-built") / "proj"))
     results = builder.build(project, ["en", "fr"], ["brochure"], jobs=1)
     assert [(r.lang, r.skipped) for r in results] == [("en", False), ("fr", False)]
-    return project
+    before = _contents(project.root)
+    yield project
+    after = _contents(project.root)
+    assert after == before, ("a test changed the shared build (take french_built_copy): "
+                             f"{sorted(set(before.items()) ^ set(after.items()))}")
+
+
+def _contents(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture

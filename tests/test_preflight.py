@@ -13,10 +13,11 @@ from pressroom.qa import preflight
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def built(french_built):
-    """The fixture in English and French, built once for the session (conftest)."""
-    return french_built
+@pytest.fixture(scope="module")
+def built(french_built, tmp_path_factory):
+    """The fixture in English and French (built once for the session, conftest),
+    copied for this module: preflight keeps its findings in the build records."""
+    return copy_project(french_built.root, tmp_path_factory.mktemp("pf") / "proj")
 
 
 def messages(problems):
