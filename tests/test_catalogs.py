@@ -52,6 +52,26 @@ def test_edited_paragraph_becomes_fuzzy_with_previous_msgid(project):
             'msgstr "La détention leur nuit."') in text
 
 
+def test_each_language_keeps_its_own_fuzzy_translation_in_one_update(project):
+    """One `update` of several languages: a new msgid matched fuzzily in each keeps
+    that language's translation (Babel shares the template's message object with
+    every catalogue it is merged into; the last language used to win)."""
+    prepared(project)
+    set_translation(project.po_path("es"), "Detention harms them.", "La detención los perjudica.")
+    set_translation(project.po_path("fr"), "Detention harms them.", "La détention leur nuit.")
+    content = project.content_path("brochure")
+    content.write_text(content.read_text().replace("Detention harms them.",
+                                                   "Detention harms them badly."))
+    extract.extract(project)
+    catalogs.update(project, ["en", "es", "fr"])
+    for lang, expected in (("es", "La detención los perjudica."),
+                           ("fr", "La détention leur nuit.")):
+        text = project.po_path(lang).read_text(encoding="utf-8")
+        assert f'msgid "Detention harms them badly."\nmsgstr "{expected}"' in text, lang
+    english = project.po_path("en").read_text(encoding="utf-8")
+    assert 'msgid "Detention harms them badly."\nmsgstr ""' in english
+
+
 def test_deleted_paragraph_is_kept_obsolete_and_comes_back(project):
     prepared(project)
     po = project.po_path("fr")

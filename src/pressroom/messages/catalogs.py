@@ -136,6 +136,7 @@ def merge(template: Catalog, catalog: Catalog) -> Catalog:
     candidates = [m for m in old.values() if m.string and not _numeric(m)]
     catalog.update(template, no_fuzzy_matching=True, update_header_comment=False,
                    keep_user_comments=True, update_creation_date=False)
+    _unshare(template, catalog)
     for message in catalog:
         if message.id:
             _merge_flags(message, catalog, template, kept)
@@ -147,6 +148,19 @@ def merge(template: Catalog, catalog: Catalog) -> Catalog:
     if isinstance(template, PoCatalog) and isinstance(catalog, PoCatalog):
         _refresh_header(template, catalog)
     return catalog
+
+
+def _unshare(template: Catalog, catalog: Catalog) -> None:
+    """Give ``catalog`` its own copy of each message that is new to it.
+
+    Babel's ``Catalog.update`` puts the template's own ``Message`` object into the
+    catalogue for a new msgid; the flags and fuzzy translation set on it afterwards
+    would then land in the template, and in every other language merged from the
+    same template (``update`` merges all languages before writing any)."""
+    shared = {id(m) for m in template if m.id}
+    for key, message in list(catalog._messages.items()):
+        if id(message) in shared:
+            catalog._messages[key] = message.clone()
 
 
 def _revive_obsolete(catalog: Catalog) -> None:
