@@ -198,7 +198,7 @@ def _typeset(tokens: list, fix: Typography | None) -> list:
             out.append(shown[cursor:at])
         out.append(token)
         if inner is not None:
-            out += _typeset(inner[:-1], _passage_rules(token, fix)) + [inner[-1]]
+            out += [*_typeset(inner[:-1], _passage_rules(token, fix)), inner[-1]]
         cursor = at + 1 if visible else at
     if cursor < len(shown):
         out.append(shown[cursor:])
