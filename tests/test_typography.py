@@ -211,3 +211,26 @@ def test_check_wants_the_english_passages():
     assert extra and "not in the English" in extra[0][1]
     wrong = check_message(english, "Voir [Uprooted]{lang=eng}.", set(), "fr", [])
     assert any("unknown language 'eng'" in message for _level, message in wrong)
+
+
+# --------------------------------------------------------------------------- the real texts
+def _messages(lang):
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parents[1]
+    with open(root / "locales" / lang / "LC_MESSAGES" / "messages.po", "rb") as handle:
+        catalog = read_po(handle)
+    return [m.string for m in catalog if m.id and isinstance(m.string, str) and m.string]
+
+
+@pytest.mark.parametrize("lang", ["es", "fr"])
+def test_every_translation_keeps_its_marks(lang):
+    for text in _messages(lang):
+        shown = printed(text, lang)
+        assert skeleton(shown) == skeleton(printed(text, None)), text
+        assert not re.search(f"»{CALL_MARK}+»", shown), shown
+        if lang == "fr":  # an English title keeps its colon, a French text gets its space
+            assert "Uprooted\u00a0:" not in shown and "Discussion\u00a0: The" not in shown
+            assert not re.search(r"\bnos? \d", shown), shown
