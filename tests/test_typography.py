@@ -5,6 +5,7 @@ that no mark is doubled, lost or moved, in any mix of punctuation, calls and
 emphasis or link boundaries, in English, Spanish and French."""
 
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -118,7 +119,7 @@ def test_calls_apart_are_not_separated():
 
 
 def test_the_separator_is_raised_with_the_calls():
-    css = (markup.__file__.rsplit("/src/", 1)[0] + "/layouts/print.css")
+    css = Path(__file__).resolve().parents[1] / "layouts" / "print.css"
     with open(css, encoding="utf-8") as handle:
         rule = next(line for line in handle if "vertical-align: super" in line)
     assert ".call-sep" in rule
@@ -179,6 +180,13 @@ def test_passages_nest_and_carry_calls():
     assert printed(text, "fr") == "outer inner\u202f; x y: z¹,¹"
 
 
+def test_pseudo_translation_keeps_the_language_of_a_passage():
+    from pressroom.messages.pseudo import pseudo
+
+    shown = pseudo("See [Uprooted: The end]{lang=en}.")
+    assert "]{lang=en}" in shown and markup.language_spans(shown) == ["en"]
+
+
 def test_brackets_that_are_not_a_passage_stay_text():
     assert markup.to_html("[x]{other} [y] {lang=en}") == "[x]{other} [y] {lang=en}"
 
@@ -215,8 +223,6 @@ def test_check_wants_the_english_passages():
 
 # --------------------------------------------------------------------------- the real texts
 def _messages(lang):
-    from pathlib import Path
-
     from babel.messages.pofile import read_po
 
     root = Path(__file__).resolve().parents[1]
