@@ -29,7 +29,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pressroom.errors import PressroomError
+from pressroom.errors import MarkupError, PressroomError
 from pressroom.messages import plurals
 from pressroom.messages.catalogs import (
     forms,
@@ -189,6 +189,29 @@ def check_emphasis(pair: Pair) -> list[Problem]:
     return []
 
 
+def check_passages(pair: Pair) -> list[Problem]:
+    """The passages in another language of the English (``[title]{lang=en}``),
+    as many in each language: the mark tells the printer which hyphenation and
+    punctuation spacing the passage takes (an English title keeps its English)."""
+    def lang(t) -> str:
+        return t.meta["lang"]
+
+    src, tgt = _count(pair.source, "lang_open", lang), _count(pair.target, "lang_open", lang)
+    out = [(ERROR, (f"{src[code] - tgt[code]} passage(s) marked [...]{{lang={code}}} in the "
+                    f"English missing in translation: keep the mark around the same words "
+                    f"(a title left in {code}), as [words]{{lang={code}}}"))
+           for code in sorted(src - tgt)]
+    out += [(ERROR, (f"{tgt[code] - src[code]} passage(s) marked [...]{{lang={code}}} are not "
+                     "in the English: mark only what the English marks"))
+            for code in sorted(tgt - src)]
+    for code in sorted(set(tgt)):
+        try:
+            markup.language(code)
+        except MarkupError as exc:
+            out.append((ERROR, exc.message))
+    return out
+
+
 def check_stray_asterisk(pair: Pair) -> list[Problem]:
     """No '*' printed as text unless the English prints one: an unpaired marker."""
     if "*" in _runs(pair.target) and "*" not in _runs(pair.source):
@@ -256,6 +279,7 @@ CHECKS: list[Check] = [
     check_footnotes,
     check_links,
     check_emphasis,
+    check_passages,
     check_stray_asterisk,
     check_raw_html,
     check_numbers,

@@ -17,9 +17,9 @@ from pressroom.model.config import PSEUDO_LANGUAGES  # noqa: F401  (re-exported)
 
 EXPANSION = 0.35
 _ACCENTS = str.maketrans("aceinouyAEIOUCNY", "áçéîñöûýÅÉÎÖÛÇÑÝ")
-# Protected pieces: footnote refs, link targets, emphasis markers, link brackets,
-# and the placeholders of template strings (%(count)s, %%).
-_PROTECTED = re.compile(r"(\[\^[^\]]+\]|\]\([^)]*\)|\*+|\[|\\.|%\(\w+\)\w|%%)")
+# Protected pieces: footnote refs, link targets, a passage's language ({lang=en}),
+# emphasis markers, link brackets, and the placeholders of template strings (%(count)s, %%).
+_PROTECTED = re.compile(r"(\[\^[^\]]+\]|\]\([^)]*\)|\]\{lang=[^}]*\}|\*+|\[|\\.|%\(\w+\)\w|%%)")
 _VOWEL = re.compile(r"([aeiouAEIOU])")
 
 

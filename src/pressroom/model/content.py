@@ -19,7 +19,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from pressroom.errors import ContentError
+from pressroom.errors import ContentError, MarkupError
 from pressroom.text import markup
 
 FOOTNOTE_REF = re.compile(r"\[\^([^\]]*)\]")
@@ -455,6 +455,11 @@ class _References(_Scalars):
             if ref not in notes:
                 raise ContentError(f"footnote reference [^{ref}] has no note under 'notes:' "
                                    f"(notes: {known})", self.shown, text.line, text.col)
+        for code in markup.language_spans(text.value):  # [title]{lang=en}
+            try:
+                markup.language(code)
+            except MarkupError as exc:
+                raise ContentError(exc.message, self.shown, text.line, text.col) from None
 
     def check_map_references(self, value: dict, notes: dict[str, Text], known: str) -> None:
         source = value.get("source")

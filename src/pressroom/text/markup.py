@@ -1,25 +1,45 @@
 """Inline markup of a message -> safe HTML.
 
-The subset is Markdown's ``*em*``, ``**strong**``, ``[text](url)`` and footnote
-references ``[^id]``, parsed with markdown-it-py (the CommonMark parser) with
-every other rule switched off. Raw HTML is never interpreted: ``<b>`` is printed
-as the characters ``<b>``. Text runs (never URLs) go through a typography hook so
-that language rules such as French spacing cannot touch a link target.
+The subset is Markdown's ``*em*``, ``**strong**``, ``[text](url)``, footnote
+references ``[^id]`` and passages in another language ``[text]{lang=en}``,
+parsed with markdown-it-py (the CommonMark parser) with every other rule
+switched off. Raw HTML is never interpreted: ``<b>`` is printed as the
+characters ``<b>``.
+
+Typography (:mod:`pressroom.text.typography`) sees the whole text of a message
+at once, as printed, never a URL: a note call is one placeholder character
+(:data:`CALL`), a passage in another language another (:data:`PASSAGE`, typeset
+apart with its own language's rules), and the boundaries of emphasis and links
+are put back where they were by aligning the characters that are not spaces
+(typography only adds, removes or changes spaces, and raises an o in "nº").
+So a rule that looks at the character before a run ("enfants »[^13].") cannot
+double or lose a mark.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from html import escape
+from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.helpers import parseLinkLabel
 from markdown_it.rules_inline import StateInline
 
 from pressroom.errors import MarkupError
+from pressroom.text import typography as typography_rules
 
 ALLOWED_SCHEMES = ("http://", "https://", "mailto:")
 _REF_RE = re.compile(r"\[\^([A-Za-z0-9][A-Za-z0-9_.-]*)\]")
+_LANG_RE = re.compile(r"\{lang=([^{}\s]*)\}")
+# Languages a passage may be marked in: the UN's six and the languages of the
+# sources the publications cite. A code may carry a region ("en-GB").
+LANGUAGES = frozenset({"ar", "de", "en", "es", "fr", "it", "la", "nl", "pt", "ru", "zh"})
+_LANG_CODE = re.compile(r"([a-z]{2,3})(?:-[A-Za-z0-9]{2,8})*")
+
+CALL = typography_rules.CALL
+PASSAGE = typography_rules.PASSAGE
 
 
 def _footnote_ref(state: StateInline, silent: bool) -> bool:
@@ -36,9 +56,31 @@ def _footnote_ref(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def _lang_span(state: StateInline, silent: bool) -> bool:
+    """``[text]{lang=xx}``: ``lang_open`` (meta ``lang``), the inline tokens of
+    ``text``, ``lang_close``. The code is checked when printed (:func:`language`)."""
+    start = state.pos
+    if state.src[start] != "[":
+        return False
+    end = parseLinkLabel(state, start)
+    match = _LANG_RE.match(state.src, end + 1) if end >= 0 else None
+    if match is None:
+        return False
+    if not silent:
+        state.push("lang_open", "span", 1).meta = {"lang": match.group(1)}
+        old_max = state.posMax
+        state.pos, state.posMax = start + 1, end
+        state.md.inline.tokenize(state)
+        state.posMax = old_max
+        state.push("lang_close", "span", -1)
+    state.pos = match.end()
+    return True
+
+
 def _parser() -> MarkdownIt:
     md = MarkdownIt("zero").enable(["emphasis", "link", "escape", "newline"])
     md.inline.ruler.before("link", "footnote_ref", _footnote_ref)
+    md.inline.ruler.before("link", "lang_span", _lang_span)
     return md
 
 
@@ -51,81 +93,189 @@ def parse(text: str):
     return tokens[0].children or [] if tokens else []
 
 
-def _typeset(text: str, typography: Callable[[str], str] | None):
-    """The tokens of ``text``, each with its typeset text for a text run (else None).
+def language(code: str) -> str:
+    """``code`` if it names a language a passage may be marked in, else MarkupError."""
+    match = _LANG_CODE.fullmatch(code)
+    if match is None or match.group(1) not in LANGUAGES:
+        raise MarkupError(f"unknown language '{code}' in [...]{{lang={code}}} "
+                          f"(use one of {', '.join(sorted(LANGUAGES))}, e.g. {{lang=en}})")
+    return code
 
-    A run may start right after a link or emphasis ("[ici](...) !"), so the rules
-    see the character printed before it."""
-    last = ""
-    for token in parse(text):
-        if token.type != "text":
-            yield token, None
-            continue
-        run = token.content
-        if typography is None:
-            fixed = run
-        elif last and not last.isspace():
-            fixed = typography(last + run)[1:]
+
+def language_spans(text: str) -> list[str]:
+    """The languages of the passages marked in ``text``, in order."""
+    return [t.meta["lang"] for t in parse(text) if t.type == "lang_open"]
+
+
+# --------------------------------------------------------------------------- typesetting
+Typography = Callable[[str], str]
+_BREAKS = ("softbreak", "hardbreak")  # printed as a space
+
+
+def _flatten(tokens: list) -> tuple[str, list[tuple[int, Any, list | None]]]:
+    """The text typography sees, and the other tokens as (offset, token, inner
+    tokens of a passage): a call or a passage is one placeholder character at its
+    offset; a boundary (emphasis, link) takes no room."""
+    parts: list[str] = []
+    marks: list[tuple[int, Any, list | None]] = []
+    size, i = 0, 0
+    while i < len(tokens):
+        token = tokens[i]
+        piece = ""
+        if token.type == "text":
+            piece = token.content
+        elif token.type in _BREAKS:
+            piece = " "
+        elif token.type == "lang_open":
+            close = _closing(tokens, i)
+            marks.append((size, token, tokens[i + 1:close + 1]))
+            piece, i = PASSAGE, close
         else:
-            fixed = typography(run)
-        last = run[-1:] or last
-        yield token, fixed
+            marks.append((size, token, None))
+            piece = CALL if token.type == "footnote_ref" else ""
+        parts.append(piece)
+        size += len(piece)
+        i += 1
+    return "".join(parts), marks
 
 
+def _closing(tokens: list, start: int) -> int:
+    """The index of the ``lang_close`` of the ``lang_open`` at ``start``."""
+    depth = 0
+    for i in range(start, len(tokens)):
+        depth += {"lang_open": 1, "lang_close": -1}.get(tokens[i].type, 0)
+        if depth == 0:
+            return i
+    return len(tokens) - 1  # pragma: no cover - the rule always closes a passage
+
+
+class _Alignment:
+    """Where an offset of the text typography saw lands in what it returned,
+    through the characters that are not spaces (the same, in the same order)."""
+
+    def __init__(self, source: str, shown: str):
+        self.source, self.shown = source, shown
+        self.before = [i for i, c in enumerate(source) if not c.isspace()]
+        self.after = [i for i, c in enumerate(shown) if not c.isspace()]
+        if len(self.before) != len(self.after):
+            raise ValueError(f"typography changed more than spaces: {source!r} -> {shown!r}")
+        self.rank = {index: rank for rank, index in enumerate(self.before)}
+
+    def char(self, offset: int) -> int:
+        """The place of the (non-space) character at ``offset``."""
+        return self.after[self.rank[offset]]
+
+    def boundary(self, offset: int) -> int:
+        """The place of a boundary before ``offset``: right after the character
+        before it, or as far into the following spaces as it was."""
+        if offset > 0 and not self.source[offset - 1].isspace():
+            return self.char(offset - 1) + 1
+        previous = next((i for i in range(offset - 1, -1, -1)
+                         if not self.source[i].isspace()), -1)
+        start = self.char(previous) + 1 if previous >= 0 else 0
+        rank = self.rank[previous] + 1 if previous >= 0 else 0
+        end = self.after[rank] if rank < len(self.after) else len(self.shown)
+        return start + min(offset - previous - 1, end - start)
+
+
+def _passage_rules(token, fix: Typography | None) -> Typography | None:
+    code = language(token.meta["lang"])
+    return None if fix is None else typography_rules.for_language(code)
+
+
+def _typeset(tokens: list, fix: Typography | None) -> list:
+    """``tokens`` as printed: typeset text runs (str) and the other tokens, in
+    order; a passage's tokens are typeset with its own language's rules."""
+    source, marks = _flatten(tokens)
+    shown = fix(source) if fix else source
+    align = _Alignment(source, shown)
+    out: list = []
+    cursor = 0
+    for offset, token, inner in marks:
+        visible = token.type in ("footnote_ref", "lang_open")
+        at = align.char(offset) if visible else align.boundary(offset)
+        if at > cursor:
+            out.append(shown[cursor:at])
+        out.append(token)
+        if inner is not None:
+            out += [*_typeset(inner[:-1], _passage_rules(token, fix)), inner[-1]]
+        cursor = at + 1 if visible else at
+    if cursor < len(shown):
+        out.append(shown[cursor:])
+    return out
+
+
+# --------------------------------------------------------------------------- output
 WORD_JOINER = "\u2060"  # no line break here; default-ignorable: prints nothing
+# Two calls in a row ("[^a][^b]") are separated by a raised comma, "⁸,⁴⁰", as in
+# English, Spanish and French book typography (Chicago, RAE, Lexique de
+# l'Imprimerie nationale): inside the superscript, not a link, never a break.
+CALL_SEPARATOR = f'{WORD_JOINER}<span class="call-sep">,</span>{WORD_JOINER}'
 _TAGS = {"em_open": "<em>", "em_close": "</em>", "strong_open": "<strong>",
-         "strong_close": "</strong>", "link_close": "</a>", "softbreak": " ", "hardbreak": " "}
+         "strong_close": "</strong>", "link_close": "</a>", "lang_close": "</span>"}
+_ENDS_WORD = ("text", "em_close", "strong_close", "link_close", "lang_close")
 
 
 def footnote_ids(text: str) -> list[str]:
     return [t.meta["id"] for t in parse(text) if t.type == "footnote_ref"]
 
 
-def to_html(text: str,
-            footnote: Callable[[str], str] | None = None,
-            typography: Callable[[str], str] | None = None) -> str:
-    """Convert one message to HTML.
+def _tag(token) -> str:
+    """The HTML of a token that is neither text nor a note call."""
+    kind = token.type
+    if kind in _TAGS:
+        return _TAGS[kind]
+    if kind == "lang_open":
+        return f'<span lang="{escape(language(token.meta["lang"]), quote=True)}">'
+    if kind == "link_open":
+        href = str(token.attrs.get("href", ""))
+        if not href.startswith(ALLOWED_SCHEMES):
+            raise MarkupError(f"link target '{href}' is not allowed "
+                              "(use an http://, https:// or mailto: address)")
+        return f'<a href="{escape(href, quote=True)}">'
+    return escape(token.content, quote=False)  # pragma: no cover - other rules are off
 
-    ``footnote(id)`` returns the HTML for a reference (raise MarkupError for an
-    unknown id); ``typography(s)`` transforms plain text runs.
-    """
-    out: list[str] = []
-    previous_kind = ""
-    for token, run in _typeset(text, typography):
-        kind = token.type
-        if run is not None:
-            out.append(escape(run, quote=False))
-        elif kind in _TAGS:
-            out.append(_TAGS[kind])
-        elif kind == "link_open":
-            href = token.attrs.get("href", "")
-            if not str(href).startswith(ALLOWED_SCHEMES):
-                raise MarkupError(f"link target '{href}' is not allowed "
-                                  "(use an http://, https:// or mailto: address)")
-            out.append(f'<a href="{escape(str(href), quote=True)}">')
-        elif kind == "footnote_ref":
+
+def _iter_html(items: list, footnote: Callable[[str], str] | None) -> Iterator[str]:
+    previous, last = "", ""
+    for item in items:
+        if isinstance(item, str):
+            kind, html = "text", escape(item, quote=False)
+        elif item.type == "footnote_ref":
+            kind = item.type
             if footnote is None:
-                raise MarkupError(f"footnote [^{token.meta['id']}] is not allowed here")
-            call = footnote(token.meta["id"])
+                raise MarkupError(f"footnote [^{item.meta['id']}] is not allowed here")
+            call = footnote(item.meta["id"])
             # Keep the call on the line of the word it follows ("centres.¹⁹") with
             # a word joiner (U+2060, invisible, no glyph needed). A nowrap span
             # around word and call did the same, but WeasyPrint then breaks a
             # hyphenated line too early ("me-" / "sure" / the rest).
-            ends_word = (previous_kind in ("text", "em_close", "strong_close", "link_close")
-                         and out and not out[-1].endswith(" "))
-            out.append(f"{WORD_JOINER}{call}" if ends_word else call)
-        else:  # pragma: no cover - every other rule is disabled
-            out.append(escape(token.content, quote=False))
-        previous_kind = kind
-    return "".join(out)
+            if previous == "footnote_ref":
+                html = CALL_SEPARATOR + call
+            elif previous in _ENDS_WORD and last and not last[-1].isspace():
+                html = WORD_JOINER + call
+            else:
+                html = call
+        else:
+            kind, html = item.type, _tag(item)
+        if html:
+            last = html if kind == "text" else last
+            yield html
+        previous = kind
 
 
-def to_plain(text: str, typography: Callable[[str], str] | None = None) -> str:
+def to_html(text: str,
+            footnote: Callable[[str], str] | None = None,
+            typography: Typography | None = None) -> str:
+    """Convert one message to HTML.
+
+    ``footnote(id)`` returns the HTML for a reference (raise MarkupError for an
+    unknown id); ``typography(s)`` transforms the text (see the module's doc).
+    """
+    return "".join(_iter_html(_typeset(parse(text), typography), footnote))
+
+
+def to_plain(text: str, typography: Typography | None = None) -> str:
     """The text of a message without markup or footnotes (for PDF metadata, alt text)."""
-    parts = []
-    for token, run in _typeset(text, typography):
-        if run is not None:
-            parts.append(run)
-        elif token.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-    return "".join(parts).strip()
+    return "".join(item for item in _typeset(parse(text), typography)
+                   if isinstance(item, str)).strip()

@@ -2,6 +2,11 @@
 
 - French: narrow no-break space (U+202F) before ; ! ? and inside « »,
   no-break space (U+00A0) before a colon, as in UN French documents.
+- French: "no 4", "nos 3 et 4" with a raised o as in UN French documents,
+  "nº 4" and "nºˢ 3 et 4" (U+00BA, U+02E2: plain characters that a PDF's text
+  reads back as "nº"; a degree sign typed for it, "n° 4", is corrected too).
+- Spanish: an ordinal number "28º período" (a degree sign typed for the º is
+  corrected) stays on the line of the word that follows it.
 - Every language: an abbreviation such as "No.", "art.", "para.", "núm.", "párr.",
   "par." or "p." stays on the line of the number that follows it; a number
   written with space-separated thousands ("330 000") never breaks.
@@ -15,6 +20,12 @@ from collections.abc import Callable
 NBSP = "\u00a0"
 NNBSP = "\u202f"
 _SPACES = "[ \u00a0\u202f\u2009]"
+# What :mod:`pressroom.text.markup` puts in the text for what is not text: a note
+# call (a raised number) and a passage in another language (typeset apart).
+CALL = "\ue000"
+PASSAGE = "\ue001"
+RAISED_O = "\u00ba"
+RAISED_S = "\u02e2"
 
 _ABBREV = re.compile(
     r"\b(No\.|Nos\.|núm\.|núms\.|no|nos|art\.|arts\.|para\.|paras\.|párr\.|párrs\.|"
@@ -22,8 +33,10 @@ _ABBREV = re.compile(
 _THOUSANDS = re.compile(r"(?<=\d)" + _SPACES + r"(?=\d{3}(?!\d))")
 
 # French: "word ;" "word;" -> "word\u202f;" when the mark ends a phrase.
-_FR_HIGH = re.compile(r"(?<=[^\s(\[«])" + _SPACES + r"*([;!?])(?=\s|$|[)\]»”\"’.,;:!?])")
-_FR_COLON = re.compile(r"(?<=[^\s(\[«\d])" + _SPACES + r"*(:)(?=\s|$)")
+_FR_HIGH = re.compile(r"(?<=[^\s(\[«])" + _SPACES + r"*([;!?])(?=\s|$|[)\]»”\"’.,;:!?\ue000])")
+_FR_COLON = re.compile(r"(?<=[^\s(\[«\d])" + _SPACES + r"*(:)(?=\s|$|\ue000)")
+_FR_NUMERO = re.compile(r"\b([Nn])[o°º](s?)" + _SPACES + r"+(?=\d)")
+_ES_ORDINAL = re.compile(r"(?<=\d)(\.?)[º°]" + _SPACES + r"+(?=\w)")
 _FR_OPEN = re.compile(r"«" + _SPACES + r"*")
 _FR_CLOSE = re.compile(_SPACES + r"*»")
 
@@ -38,6 +51,13 @@ def french(text: str) -> str:
     text = _FR_COLON.sub(NBSP + r"\1", text)
     text = _FR_OPEN.sub("«" + NNBSP, text)
     text = _FR_CLOSE.sub(NNBSP + "»", text)
+    text = _FR_NUMERO.sub(lambda m: m.group(1) + RAISED_O + (RAISED_S if m.group(2) else "")
+                          + NBSP, text)
+    return _common(text)
+
+
+def spanish(text: str) -> str:
+    text = _ES_ORDINAL.sub(lambda m: m.group(1) + RAISED_O + NBSP, text)
     return _common(text)
 
 
@@ -46,4 +66,6 @@ def for_language(lang: str) -> Callable[[str], str]:
     base = lang.replace("-", "_").split("_")[0].lower()
     if base == "fr":
         return french
+    if base == "es":
+        return spanish
     return _common
