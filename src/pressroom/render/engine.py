@@ -126,10 +126,11 @@ class Document:
     """A laid-out document: its pages, and what WeasyPrint warned about."""
 
     def __init__(self, document: Any, warnings: list[str] | None = None,
-                 elements: dict[int, int] | None = None):
+                 elements: dict[int, int] | None = None, source: Any = None):
         self._document = document
         self.warnings = warnings or []
         self._elements = {} if elements is None else elements
+        self._source = source  # the parsed HTML: laid out again by relayout()
         self.pages = [Page(page, number, self._elements)
                       for number, page in enumerate(document.pages, start=1)]
 
@@ -139,7 +140,24 @@ class Document:
     def copy(self, pages: list[Page]) -> Document:
         """A document made of ``pages`` (of this document or others), laid out as they are."""
         return Document(self._document.copy([page._page for page in pages]), self.warnings,
-                        self._elements)
+                        self._elements, self._source)
+
+    def relayout(self, styles: Mapping[int, str]) -> Document:
+        """The same HTML laid out again, with ``styles`` (CSS declarations such as
+        ``break-before: page``) added to the style of the elements they number
+        (:attr:`Box.element`). Element numbers stay those of this document."""
+        if self._source is None:
+            raise ValueError("relayout: this document was not laid out by render()")
+        by_number = {number: element for element in self._source.etree_element.iter()
+                     if (number := self._elements.get(id(element))) is not None}
+        unknown = sorted(set(styles) - set(by_number))
+        if unknown:
+            raise ValueError(f"relayout: no element numbered {unknown[0]} in this document")
+        for number, declarations in styles.items():
+            element = by_number[number]
+            before = element.get("style")
+            element.set("style", f"{before}; {declarations}" if before else declarations)
+        return _lay_out(self._source, self._elements)
 
 
 def _kind(box: Any, boxes: Any) -> str:
@@ -201,6 +219,13 @@ def render(html: str, *, base_url: str | None = None, url_fetcher: Any = None) -
     the fonts are configured for ``@font-face``. WeasyPrint's warnings are kept
     in :attr:`Document.warnings` instead of being logged. Errors propagate."""
     from weasyprint import HTML
+
+    options: dict[str, Any] = {} if url_fetcher is None else {"url_fetcher": url_fetcher}
+    return _lay_out(HTML(string=html, base_url=base_url, **options), {})
+
+
+def _lay_out(source: Any, elements: dict[int, int]) -> Document:
+    """Lay out a parsed ``weasyprint.HTML``, its warnings collected."""
     from weasyprint.text.fonts import FontConfiguration
 
     collector = _Collect()
@@ -209,13 +234,11 @@ def render(html: str, *, base_url: str | None = None, url_fetcher: Any = None) -
     previous = logger.propagate
     logger.propagate = False
     try:
-        options: dict[str, Any] = {} if url_fetcher is None else {"url_fetcher": url_fetcher}
-        document = HTML(string=html, base_url=base_url, **options).render(
-            font_config=FontConfiguration())
+        document = source.render(font_config=FontConfiguration())
     finally:
         logger.removeHandler(collector)
         logger.propagate = previous
-    return Document(document, collector.messages)
+    return Document(document, collector.messages, elements, source)
 
 
 # --------------------------------------------------------------------------- PDF

@@ -15,6 +15,8 @@ records) page by page, once, and records:
   a table cell) or out of the page's text area, attributed to the message whose
   text it is, with the distance in mm; and a heading left alone at the foot of a
   page, attributed to the heading's message; a justified line broken too early;
+  a note whose text is printed on another page than its first call (or not at
+  all), attributed to the note's text (or, failing that, to the message calling it);
 - **overflows**: the build's own warnings (kept in the build record and failed
   by the preflight), each text run or image that runs past the text area.
 
@@ -27,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import asdict, dataclass, field, replace
+from math import inf
 
 from markupsafe import Markup, escape
 
@@ -103,15 +106,21 @@ class Region:
 
 @dataclass
 class Issue:
-    kind: str  # "overflow", "heading-at-foot" or "short-line"
+    kind: str  # "overflow", "heading-at-foot", "short-line" or "note-away"
     page: int
     frame: str
     by_mm: float
     key: str | None = None
     text: str = ""
+    call_page: int = 0  # a note-away: the page of the note's first call
 
     def describe(self, doc: str) -> str:
         where = f"{doc} p. {self.page}"
+        if self.kind == "note-away":
+            if not self.page:
+                return f"note {self.text} not printed, its call on {doc} p. {self.call_page}"
+            return (f"note {self.text} printed on p. {self.page}, its call on p. "
+                    f"{self.call_page} ({doc}); notes must sit on the page of their first call")
         if self.kind == "heading-at-foot":
             return f"heading left alone at the foot of {where}"
         if self.kind == "short-line":
@@ -119,6 +128,18 @@ class Issue:
                     "of justified text); a word joiner or a rephrasing helps")
         frame = "the text area" if self.frame == "page" else f"the {self.frame}"
         return f"overflows {frame} on {where} by {self.by_mm:.1f} mm"
+
+
+@dataclass
+class Note:
+    """A footnote: the page of its first call and the page where its text begins
+    (0: not found), its text's message and the message that calls it."""
+
+    number: str
+    call_page: int = 0
+    page: int = 0
+    key: str | None = None
+    caller: str | None = None
 
 
 @dataclass(frozen=True)
@@ -153,6 +174,8 @@ class Survey:
     regions: dict[tuple, list[float]] = field(default_factory=dict)
     issues: dict[tuple, Issue] = field(default_factory=dict)
     overflows: list[str] = field(default_factory=list)
+    notes: dict[str, Note] = field(default_factory=dict)  # by the note's number
+    note_elements: dict[str, int] = field(default_factory=dict)  # not in data()
 
     def data(self) -> dict:
         return {
@@ -161,6 +184,7 @@ class Survey:
                                       _mm(r[2] - r[0]), _mm(r[3] - r[1]), _mm(r[4])))
                         for (key, page, frame, _occurrence), r in self.regions.items()],
             "issues": [asdict(issue) for issue in self.issues.values()],
+            "notes": [asdict(note) for note in self.notes.values()],
         }
 
 
@@ -195,7 +219,17 @@ def survey(document: engine.Document, plain_keys: dict[str, str] | None = None) 
         if walk.last_line[2] and page.number < found.pages:
             found.issues[("heading", page.number)] = Issue(
                 "heading-at-foot", page.number, "heading", 0.0, walk.last_line[1])
+    _notes_away(found)
     return found
+
+
+def _notes_away(found: Survey) -> None:
+    """An issue for each note not printed on the page of its first call."""
+    for number, note in found.notes.items():
+        if note.call_page and note.page != note.call_page:
+            found.issues[("note", number)] = Issue(
+                "note-away", note.page, "footnotes", 0.0, note.key or note.caller, number,
+                note.call_page)
 
 
 def _walk_page(found: Survey, page: engine.Page) -> _PageWalk:
@@ -214,6 +248,7 @@ def _walk(walk: _PageWalk, box: engine.Box, context: _Context) -> None:
         _check_text(walk, box, context)
         return
     context = _enter(walk, box, context)
+    _note(walk, box, context)
     marker = box.get("data-msg")
     if marker and box.kind == engine.INLINE:
         context = replace(context, key=marker)
@@ -245,6 +280,24 @@ def _enter(walk: _PageWalk, box: engine.Box, context: _Context) -> _Context:
     if box.tag in HEADINGS:
         context = replace(context, heading=True)
     return context
+
+
+def _note(walk: _PageWalk, box: engine.Box, context: _Context) -> None:
+    """A footnote's call (its ``::footnote-call`` box, in the flow) and its text
+    (its block in the footnote area); only the first of each counts. A note cited
+    again (``.note-ref``) is no call of a footnote: it is never a note away."""
+    number = box.get("data-n")
+    if number is None or box.tag is None or "footnote" not in (box.get("class") or ""):
+        return
+    note = walk.survey.notes.setdefault(number, Note(number))
+    if box.kind == engine.INLINE and box.tag.endswith("::footnote-call"):
+        if not note.call_page:
+            note.call_page, note.caller = walk.number, context.key
+            if box.element is not None:
+                walk.survey.note_elements[number] = box.element
+    elif box.kind == engine.BLOCK and "::" not in box.tag and context.frames[-1].label \
+            == "footnotes" and not note.page:
+        note.page, note.key = walk.number, _first_key(box)
 
 
 def _check_area(walk: _PageWalk, box: engine.Box, tolerance_px: float = 1.0) -> None:
@@ -339,6 +392,100 @@ def _first_key(line: engine.Box) -> str | None:
     for box in line.descendants():
         if box.get("data-msg"):
             return box.get("data-msg")
+    return None
+
+
+# --------------------------------------------------------------------------- notes
+KEEP_NOTES_PASSES = 8  # layouts again at most, each moving the foot of some pages
+
+
+def keep_notes(document: engine.Document, passes: int = KEEP_NOTES_PASSES) -> engine.Document:
+    """The document laid out again until each note is printed on the page of its
+    first call. WeasyPrint moves a note to the next page to fit one more line at
+    the foot of its call's page (when breaking before that line would leave an
+    orphan); a page break before the block of that line (the first line that the
+    note needs the room of) keeps the note with its call, as a book does.
+    Notes it cannot keep (a block already at the top of its page) stay where
+    they are, and :func:`survey` reports them."""
+    done: set[int] = set()
+    for _ in range(passes):
+        found = survey(document)
+        away: dict[int, list[Note]] = {}
+        for note in found.notes.values():
+            if note.call_page and note.page == note.call_page + 1:
+                away.setdefault(note.call_page, []).append(note)
+        moves = {}
+        for page, notes in away.items():
+            moves.update(_moves(document, found, page, notes, done))
+        if not moves:
+            break
+        done.update(moves)
+        document = document.relayout(moves)
+    return document
+
+
+def _moves(document: engine.Document, found: Survey, page: int, notes: list[Note],
+           done: set[int]) -> dict[int, str]:
+    """A page break before the block in the way; if there is none (the call's own
+    paragraph fills the page), the line of each call goes to the next page with its
+    note (``footnote-policy: line`` on the note)."""
+    calls = {found.note_elements.get(note.number) for note in notes}
+    element = _block_to_push(document, page, {n.number for n in notes}, calls)
+    if element is not None and element not in done:
+        return {element: "break-before: page"}
+    return {call: "footnote-policy: line" for call in calls
+            if call is not None and call not in done}
+
+
+def _block_to_push(document: engine.Document, number: int, notes: set[str],
+                   calls: set[int | None]) -> int | None:
+    """The element to start on a new page so that ``notes``, printed on the page
+    after ``number``, fit at the foot of page ``number``; None if that block holds
+    one of their ``calls`` (moving the line of the call is enough)."""
+    page, after = document.pages[number - 1].root, document.pages[number].root
+    area = _footnote_area(after)
+    if area is None:
+        return None
+    blocks = [box for box in area.children if box.get("data-n") in notes]
+    needed = sum(box.margin.height for box in blocks)
+    own = _footnote_area(page)
+    if own is not None:
+        limit = own.border.y - needed
+    else:  # the area itself appears: its rule and padding too
+        chrome = area.border.height - sum(box.margin.height for box in area.children)
+        limit = page.content.bottom - needed - chrome
+    # the first line in the way; if none is (WeasyPrint moved the note while trying
+    # a line it then put on the next page), the last line of the page
+    chain = _first_line_below(page, limit + 0.5, []) or _first_line_below(page, -inf, [], True)
+    if chain is None:
+        return None
+    block = chain[-2]  # the block of that line
+    for parent in reversed(chain[:-2]):
+        if parent.tag in ("html", "body", "main") or abs(parent.border.y - block.border.y) > 0.5:
+            break
+        block = parent  # the line's block starts its parent: move the parent
+    if block.element is None or block.margin.y <= page.content.y + 1 or \
+            any(box.element in calls for box in block.descendants()):
+        return None
+    return block.element
+
+
+def _footnote_area(root: engine.Box) -> engine.Box | None:
+    return next((box for box in root.children if box.kind == engine.FOOTNOTES), None)
+
+
+def _first_line_below(box: engine.Box, limit: float, chain: list[engine.Box],
+                      last: bool = False) -> list[engine.Box] | None:
+    """The first (or ``last``) line of the flow whose foot is below ``limit``, with
+    its ancestors."""
+    if box.kind in (engine.MARGIN, engine.FOOTNOTES) or box.positioned:
+        return None
+    if box.kind == engine.LINE:
+        return [*chain, box] if box.margin.bottom > limit else None
+    for child in reversed(box.children) if last else box.children:
+        found = _first_line_below(child, limit, [*chain, box], last)
+        if found is not None:
+            return found
     return None
 
 
