@@ -397,6 +397,9 @@ def _first_key(line: engine.Box) -> str | None:
 
 # --------------------------------------------------------------------------- notes
 KEEP_NOTES_PASSES = 8  # layouts again at most, each moving the foot of some pages
+# how a block in the way of a note makes room for it (see _moves)
+LOOSE_LINES, NEW_PAGE = "orphans: 1; widows: 1", "break-before: page"
+FOOTNOTE_LINE = "footnote-policy: line"
 
 
 def keep_notes(document: engine.Document, passes: int = KEEP_NOTES_PASSES) -> engine.Document:
@@ -407,7 +410,7 @@ def keep_notes(document: engine.Document, passes: int = KEEP_NOTES_PASSES) -> en
     note needs the room of) keeps the note with its call, as a book does.
     Notes it cannot keep (a block already at the top of its page) stay where
     they are, and :func:`survey` reports them."""
-    done: set[int] = set()
+    done: set[tuple[int, str]] = set()
     for _ in range(passes):
         found = survey(document)
         away: dict[int, list[Note]] = {}
@@ -419,55 +422,68 @@ def keep_notes(document: engine.Document, passes: int = KEEP_NOTES_PASSES) -> en
             moves.update(_moves(document, found, page, notes, done))
         if not moves:
             break
-        done.update(moves)
+        done.update(moves.items())
         document = document.relayout(moves)
     return document
 
 
 def _moves(document: engine.Document, found: Survey, page: int, notes: list[Note],
-           done: set[int]) -> dict[int, str]:
-    """A page break before the block in the way; if there is none (the call's own
-    paragraph fills the page), the line of each call goes to the next page with its
-    note (``footnote-policy: line`` on the note)."""
+           done: set[tuple[int, str]]) -> dict[int, str]:
+    """What to change, cheapest first: the block in the way may leave a single line
+    (``orphans``/``widows`` 1: WeasyPrint then breaks after that line instead of
+    moving the note); else it starts the next page, with the heading before it;
+    else (the call's own paragraph is in the way) the line of each call goes to the
+    next page with its note (``footnote-policy: line`` on the note)."""
     calls = {found.note_elements.get(note.number) for note in notes}
-    element = _block_to_push(document, page, {n.number for n in notes}, calls)
-    if element is not None and element not in done:
-        return {element: "break-before: page"}
-    return {call: "footnote-policy: line" for call in calls
-            if call is not None and call not in done}
+    for element, style in _blocks_in_the_way(document, page, {n.number for n in notes}, calls):
+        if (element, style) not in done:
+            return {element: style}
+    return {call: FOOTNOTE_LINE for call in calls
+            if call is not None and (call, FOOTNOTE_LINE) not in done}
 
 
-def _block_to_push(document: engine.Document, number: int, notes: set[str],
-                   calls: set[int | None]) -> int | None:
-    """The element to start on a new page so that ``notes``, printed on the page
-    after ``number``, fit at the foot of page ``number``; None if that block holds
-    one of their ``calls`` (moving the line of the call is enough)."""
+def _blocks_in_the_way(document: engine.Document, number: int, notes: set[str],
+                       calls: set[int | None]) -> list[tuple[int, str]]:
+    """The changes that give ``notes``, printed on the page after ``number``, the
+    room they need at the foot of page ``number``; none that would move one of
+    their ``calls`` (moving the line of the call is enough then)."""
     page, after = document.pages[number - 1].root, document.pages[number].root
     area = _footnote_area(after)
     if area is None:
-        return None
-    blocks = [box for box in area.children if box.get("data-n") in notes]
-    needed = sum(box.margin.height for box in blocks)
+        return []
+    needed = sum(box.margin.height for box in area.children if box.get("data-n") in notes)
     own = _footnote_area(page)
     if own is not None:
         limit = own.border.y - needed
-    else:  # the area itself appears: its rule and padding too
-        chrome = area.border.height - sum(box.margin.height for box in area.children)
+    else:  # the area itself appears: its margin too
+        chrome = area.margin.height - sum(box.margin.height for box in area.children)
         limit = page.content.bottom - needed - chrome
     # the first line in the way; if none is (WeasyPrint moved the note while trying
     # a line it then put on the next page), the last line of the page
     chain = _first_line_below(page, limit + 0.5, []) or _first_line_below(page, -inf, [], True)
     if chain is None:
-        return None
-    block = chain[-2]  # the block of that line
-    for parent in reversed(chain[:-2]):
+        return []
+    out = []
+    for block, style in ((chain[-2], LOOSE_LINES), (_starting_block(chain[:-1]), NEW_PAGE)):
+        if block.element is not None and block.margin.y > page.content.y + 1 and \
+                not any(box.element in calls for box in block.descendants()):
+            out.append((block.element, style))
+    return out
+
+
+def _starting_block(chain: list[engine.Box]) -> engine.Box:
+    """The block to move for the last box of ``chain`` (a line's block, under its
+    ancestors): the heading just before it (a heading never stays alone at the foot
+    of a page), and the outermost block that it starts."""
+    block = chain[-1]
+    for parent in reversed(chain[:-1]):
+        index = next(i for i, child in enumerate(parent.children) if child is block)
+        if index and parent.children[index - 1].tag in HEADINGS:
+            block = parent.children[index - 1]
         if parent.tag in ("html", "body", "main") or abs(parent.border.y - block.border.y) > 0.5:
             break
-        block = parent  # the line's block starts its parent: move the parent
-    if block.element is None or block.margin.y <= page.content.y + 1 or \
-            any(box.element in calls for box in block.descendants()):
-        return None
-    return block.element
+        block = parent
+    return block
 
 
 def _footnote_area(root: engine.Box) -> engine.Box | None:
