@@ -143,6 +143,42 @@ def test_relayout_keeps_element_numbers_and_applies_the_style():
     assert moved.element == second.element
 
 
+def test_relayout_leaves_the_document_it_started_from_as_it_was():
+    body = '<p data-msg="x" style="color: red">First.</p><p data-msg="y">Second.</p>'
+    document = engine.render(page_html(body))
+    first, second = (next(box for box in document.pages[0].root.descendants()
+                          if box.get("data-msg") == key and box.kind == engine.BLOCK)
+                     for key in ("x", "y"))
+    moved = document.relayout({second.element: "break-before: page"})
+    assert moved.styles == {second.element: "break-before: page"}
+    # from the first layout again: the break is gone, the authored style kept
+    again = document.relayout({first.element: "font-size: 20pt"})
+    assert len(moved) == 2 and len(again) == 1
+    assert again.styles == {first.element: "font-size: 20pt"}
+    # and on top of a relayout: both changes
+    both = moved.relayout({first.element: "font-size: 20pt"})
+    assert len(both) == 2 and set(both.styles) == {first.element, second.element}
+
+
+def test_keep_notes_starts_a_new_page_unless_that_lengthens_the_document(monkeypatch):
+    """Strategies in turn: the first that keeps every note without more pages wins;
+    else the one with the fewest notes away, then the fewest pages."""
+    document = engine.render(page_html(near_the_foot()))
+    tried = []
+
+    def fake_keep(doc, order, passes, max_pages):
+        tried.append(order[0])
+        out = doc.relayout({})
+        if order[0] == layout.NEW_PAGE:  # new pages lengthen this document by one
+            out.pages.append(out.pages[-1])
+        return out, 0
+
+    monkeypatch.setattr(layout, "_keep", fake_keep)
+    kept = layout.keep_notes(document)
+    assert tried == [layout.NEW_PAGE, layout.LOOSE_LINES]
+    assert len(kept) == len(document)
+
+
 # --------------------------------------------------------------------------- check --layout
 def test_check_layout_reports_a_note_away_at_the_catalogue_line_of_its_text(tmp_path):
     project = load_project(make_project(tmp_path / "proj"))

@@ -397,45 +397,74 @@ def _first_key(line: engine.Box) -> str | None:
 
 # --------------------------------------------------------------------------- notes
 KEEP_NOTES_PASSES = 8  # layouts again at most, each moving the foot of some pages
-# how a block in the way of a note makes room for it (see _moves)
-LOOSE_LINES, NEW_PAGE = "orphans: 1; widows: 1", "break-before: page"
-FOOTNOTE_LINE = "footnote-policy: line"
+# How a block in the way of a note makes room for it: it starts the next page
+# (with the heading before it), or it may leave a single line at the foot of the
+# page (WeasyPrint then breaks after that line instead of moving the note).
+NEW_PAGE, LOOSE_LINES = "break-before: page", "orphans: 1; widows: 1"
+STRATEGIES = ((NEW_PAGE, LOOSE_LINES), (LOOSE_LINES, NEW_PAGE))  # tried in turn
+FOOTNOTE_LINE = "footnote-policy: line"  # on a note: its call's line goes with it
 
 
 def keep_notes(document: engine.Document, passes: int = KEEP_NOTES_PASSES) -> engine.Document:
     """The document laid out again until each note is printed on the page of its
     first call. WeasyPrint moves a note to the next page to fit one more line at
     the foot of its call's page (when breaking before that line would leave an
-    orphan); a page break before the block of that line (the first line that the
-    note needs the room of) keeps the note with its call, as a book does.
-    Notes it cannot keep (a block already at the top of its page) stay where
-    they are, and :func:`survey` reports them."""
+    orphan), or when the note does not fit under its call. The first line that
+    the note needs the room of is found, and its block either starts the next
+    page (with the heading before it: as a book does) or may leave a single line
+    at the foot of the page; failing both, the line of the call goes to the next
+    page with its note. New pages first; single lines if new pages would lengthen
+    the document. Notes it cannot keep stay where they are, and :func:`survey`
+    reports them."""
+    if not _away(survey(document)):
+        return document
+    tries = []
+    for number, order in enumerate(STRATEGIES):
+        last = number == len(STRATEGIES) - 1
+        kept, away = _keep(document, order, passes, None if last else len(document))
+        tries.append((away, max(0, len(kept) - len(document)), number, kept))
+        if tries[-1][:2] == (0, 0):
+            break
+    return min(tries, key=lambda t: t[:3])[3]
+
+
+def _away(found: Survey) -> dict[int, list[Note]]:
+    """The notes printed on the page after their call's, by the call's page."""
+    away: dict[int, list[Note]] = {}
+    for note in found.notes.values():
+        if note.call_page and note.page == note.call_page + 1:
+            away.setdefault(note.call_page, []).append(note)
+    return away
+
+
+def _keep(document: engine.Document, order: tuple[str, ...], passes: int,
+          max_pages: int | None) -> tuple[engine.Document, int]:
+    """:func:`keep_notes` with the changes of blocks in ``order``: the document,
+    and how many notes are still away (given up as soon as it runs over ``max_pages``)."""
     done: set[tuple[int, str]] = set()
     for _ in range(passes):
+        if max_pages is not None and len(document) > max_pages:
+            break
         found = survey(document)
-        away: dict[int, list[Note]] = {}
-        for note in found.notes.values():
-            if note.call_page and note.page == note.call_page + 1:
-                away.setdefault(note.call_page, []).append(note)
+        away = _away(found)
         moves = {}
         for page, notes in away.items():
-            moves.update(_moves(document, found, page, notes, done))
+            moves.update(_moves(document, found, page, notes, done, order))
         if not moves:
-            break
+            return document, sum(len(notes) for notes in away.values())
         done.update(moves.items())
         document = document.relayout(moves)
-    return document
+    return document, sum(len(notes) for notes in _away(survey(document)).values())
 
 
 def _moves(document: engine.Document, found: Survey, page: int, notes: list[Note],
-           done: set[tuple[int, str]]) -> dict[int, str]:
-    """What to change, cheapest first: the block in the way may leave a single line
-    (``orphans``/``widows`` 1: WeasyPrint then breaks after that line instead of
-    moving the note); else it starts the next page, with the heading before it;
-    else (the call's own paragraph is in the way) the line of each call goes to the
-    next page with its note (``footnote-policy: line`` on the note)."""
+           done: set[tuple[int, str]], order: tuple[str, ...]) -> dict[int, str]:
+    """The first change in ``order`` not made yet to the block in the way (see
+    :data:`STRATEGIES`); else (the call's own paragraph is in the way) the line of
+    each call goes to the next page with its note (``footnote-policy: line``)."""
     calls = {found.note_elements.get(note.number) for note in notes}
-    for element, style in _blocks_in_the_way(document, page, {n.number for n in notes}, calls):
+    changes = _blocks_in_the_way(document, page, {n.number for n in notes}, calls)
+    for element, style in sorted(changes, key=lambda change: order.index(change[1])):
         if (element, style) not in done:
             return {element: style}
     return {call: FOOTNOTE_LINE for call in calls
