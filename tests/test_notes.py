@@ -10,6 +10,7 @@ real publications (content/ and locales/ of the repository) have no note away.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -209,26 +210,81 @@ def test_the_fixture_prints_every_note_on_the_page_of_its_call(french_built):
                 if "note" in f.message]
 
 
-@pytest.mark.e2e
-def test_the_real_publications_print_every_note_on_the_page_of_its_call(tmp_path):
-    """The six print PDFs of the repository's content and catalogues: no note away,
-    and the page counts the policy wants (each language of a document the same)."""
-    from pressroom.production import builder
-
+def real_project(tmp_path: Path):
     root = tmp_path / "proj"
     for name in ("content", "layouts", "locales"):
         shutil.copytree(REPO / name, root / name)
     shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
-    project = load_project(root)
+    return load_project(root)
+
+
+def notes_away(project, langs: list[str], docs: list[str]) -> list[str]:
+    """The notes printed away from their call, read from the builds' layout data."""
+    return [f"{lang} {doc}: note {n['number']} on p. {n['page']}, call on p. {n['call_page']}"
+            for lang in langs for doc in docs
+            for n in qa.load_layout(project, lang, doc)["notes"] if n["page"] != n["call_page"]]
+
+
+@pytest.mark.e2e
+def test_the_real_publications_print_every_note_on_the_page_of_its_call(tmp_path):
+    """The six print PDFs of the repository's content and catalogues: no note away,
+    and the page counts the policy wants (each language of a document the same)."""
+    from pressroom.model.config import policy
+    from pressroom.production import builder
+
+    project = real_project(tmp_path)
     langs, docs = ["en", "es", "fr"], list(project.documents)
     builder.build(project, langs, docs, jobs=1)
-    away = [f"{lang} {doc}: {f.message}" for f in qa.findings(project, langs, docs)
-            for lang, doc in [(f.lang, f.message.split("(")[-1].split(")")[0])]
-            if f.message.startswith("note ")]
-    assert away == []
+    assert notes_away(project, langs, docs) == []
+    assert not [f for f in qa.findings(project, langs, docs) if f.message.startswith("note ")]
     for doc in docs:
         counts = {lang: qa.load_layout(project, lang, doc)["pages"] for lang in langs}
         assert len(set(counts.values())) == 1, (doc, counts)
+        pages = counts["en"]
+        assert pages <= (policy(project, doc).max_pages or pages)
+        assert pages % project.settings.page_multiple(doc) == 0
         for lang in langs:
-            notes = qa.load_layout(project, lang, doc)["notes"]
-            assert notes and all(n["page"] == n["call_page"] for n in notes), (lang, doc)
+            assert qa.load_layout(project, lang, doc)["notes"], (lang, doc)
+
+
+def resized(text: str, factor: float) -> str:
+    """``text`` about ``factor`` times as long: its own words repeated, or words of
+    four letters and more dropped (markup, numbers and note references untouched)."""
+    if factor >= 1:
+        words = [w for w in re.findall(r"[^\W\d_]{4,}", text)] or ["texte"]
+        extra = " ".join(words[i % len(words)] for i in range(200))
+        return f"{text} {extra[: int((factor - 1) * len(text))].rsplit(' ', 1)[0]}".rstrip()
+    cut, out = (1 - factor) * len(text), text
+    for match in reversed(list(re.finditer(r"(?<![\w*\[^/.])[^\W\d_]{4,} (?![*\]])", text))):
+        if len(text) - len(out) >= cut:
+            break
+        out = out[: match.start()] + out[match.end():]
+    return out
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("factor", [1.15, 0.85])
+def test_notes_stay_with_their_calls_when_the_french_grows_or_shrinks(tmp_path, factor):
+    from pressroom.messages import pofile
+    from pressroom.production import builder
+
+    project = real_project(tmp_path)
+    path = project.po_path("fr")
+    catalog = pofile.parse(path.read_bytes(), str(path))
+    for message in catalog:
+        if message.id and isinstance(message.string, str) and message.string:
+            message.string = resized(message.string, factor)
+    path.write_bytes(pofile.dumps(catalog))
+    docs = list(project.documents)
+    builder.build(project, ["fr"], docs, jobs=1)
+    assert notes_away(project, ["fr"], docs) == []
+
+
+def test_resized_text_keeps_its_markup_and_notes():
+    text = "Les *enfants détenus* souffrent de troubles graves.[^mares] Voir https://example.org."
+    longer = resized(text, 1.15)
+    assert longer.startswith(text) and 1.05 * len(text) < len(longer) <= 1.16 * len(text)
+    shorter = resized(text, 0.85)
+    assert len(shorter) <= 0.9 * len(text)
+    for kept in ("[^mares]", "*enfants", "https://example.org"):
+        assert kept in shorter
