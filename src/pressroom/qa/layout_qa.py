@@ -9,6 +9,8 @@ caused them, at the line a translator edits::
 - text that runs out of its frame (a panel, the cover, a table cell) or out of
   the page's text area;
 - a heading left alone at the foot of a page;
+- a note printed on another page than its first call (at the line of the note's
+  text, or of the message that calls it);
 - a document longer than its ``max_pages`` (policy): the messages that take the
   most room compared with the source language are named, with the millimetres
   of text height they add.

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, BinaryIO
 
@@ -126,10 +126,13 @@ class Document:
     """A laid-out document: its pages, and what WeasyPrint warned about."""
 
     def __init__(self, document: Any, warnings: list[str] | None = None,
-                 elements: dict[int, int] | None = None):
+                 elements: dict[int, int] | None = None, source: _Source | None = None,
+                 styles: Mapping[int, str] | None = None):
         self._document = document
         self.warnings = warnings or []
         self._elements = {} if elements is None else elements
+        self._source = source  # the parsed HTML: laid out again by relayout()
+        self.styles = dict(styles or {})  # declarations relayout() added, by element
         self.pages = [Page(page, number, self._elements)
                       for number, page in enumerate(document.pages, start=1)]
 
@@ -139,7 +142,40 @@ class Document:
     def copy(self, pages: list[Page]) -> Document:
         """A document made of ``pages`` (of this document or others), laid out as they are."""
         return Document(self._document.copy([page._page for page in pages]), self.warnings,
-                        self._elements)
+                        self._elements, self._source, self.styles)
+
+    def relayout(self, styles: Mapping[int, str]) -> Document:
+        """The same HTML laid out again, with ``styles`` (CSS declarations such as
+        ``break-before: page``) added to the style of the elements they number
+        (:attr:`Box.element`), on top of those this document was laid out with
+        (:attr:`styles`); this document stays as it is. Element numbers stay those of
+        this document."""
+        if self._source is None:
+            raise ValueError("relayout: this document was not laid out by render()")
+        by_number = {number: element for element in self._source.html.etree_element.iter()
+                     if (number := self._elements.get(id(element))) is not None}
+        unknown = sorted(set(styles) - set(by_number))
+        if unknown:
+            raise ValueError(f"relayout: no element numbered {unknown[0]} in this document")
+        wanted = dict(self.styles)
+        for number, declarations in styles.items():
+            wanted[number] = f"{wanted[number]}; {declarations}" if number in wanted \
+                else declarations
+        # the parsed HTML is shared by every layout of it: its own style attributes
+        # are kept aside the first time an element is changed, and put back
+        authored = self._source.authored
+        for number in set(wanted) | set(authored):
+            element = by_number[number]
+            own = authored.setdefault(number, element.get("style"))
+            added = wanted.get(number)
+            style = "; ".join(part for part in (own, added) if part)
+            if style:
+                element.set("style", style)
+            elif "style" in element.attrib:
+                del element.attrib["style"]
+        document = _lay_out(self._source, self._elements)
+        document.styles = wanted
+        return document
 
 
 def _kind(box: Any, boxes: Any) -> str:
@@ -201,6 +237,22 @@ def render(html: str, *, base_url: str | None = None, url_fetcher: Any = None) -
     the fonts are configured for ``@font-face``. WeasyPrint's warnings are kept
     in :attr:`Document.warnings` instead of being logged. Errors propagate."""
     from weasyprint import HTML
+
+    options: dict[str, Any] = {} if url_fetcher is None else {"url_fetcher": url_fetcher}
+    return _lay_out(_Source(HTML(string=html, base_url=base_url, **options)), {})
+
+
+@dataclass
+class _Source:
+    """A parsed ``weasyprint.HTML``, shared by every layout of it, and the style
+    attributes of its elements as written (kept the first time relayout changes one)."""
+
+    html: Any
+    authored: dict[int, str | None] = field(default_factory=dict)
+
+
+def _lay_out(source: _Source, elements: dict[int, int]) -> Document:
+    """Lay out parsed HTML, its warnings collected."""
     from weasyprint.text.fonts import FontConfiguration
 
     collector = _Collect()
@@ -209,13 +261,11 @@ def render(html: str, *, base_url: str | None = None, url_fetcher: Any = None) -
     previous = logger.propagate
     logger.propagate = False
     try:
-        options: dict[str, Any] = {} if url_fetcher is None else {"url_fetcher": url_fetcher}
-        document = HTML(string=html, base_url=base_url, **options).render(
-            font_config=FontConfiguration())
+        document = source.html.render(font_config=FontConfiguration())
     finally:
         logger.removeHandler(collector)
         logger.propagate = previous
-    return Document(document, collector.messages)
+    return Document(document, collector.messages, elements, source)
 
 
 # --------------------------------------------------------------------------- PDF

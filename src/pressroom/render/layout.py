@@ -15,6 +15,8 @@ records) page by page, once, and records:
   a table cell) or out of the page's text area, attributed to the message whose
   text it is, with the distance in mm; and a heading left alone at the foot of a
   page, attributed to the heading's message; a justified line broken too early;
+  a note whose text is printed on another page than its first call (or not at
+  all), attributed to the note's text (or, failing that, to the message calling it);
 - **overflows**: the build's own warnings (kept in the build record and failed
   by the preflight), each text run or image that runs past the text area.
 
@@ -27,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import asdict, dataclass, field, replace
+from math import inf
 
 from markupsafe import Markup, escape
 
@@ -103,15 +106,21 @@ class Region:
 
 @dataclass
 class Issue:
-    kind: str  # "overflow", "heading-at-foot" or "short-line"
+    kind: str  # "overflow", "heading-at-foot", "short-line" or "note-away"
     page: int
     frame: str
     by_mm: float
     key: str | None = None
     text: str = ""
+    call_page: int = 0  # a note-away: the page of the note's first call
 
     def describe(self, doc: str) -> str:
         where = f"{doc} p. {self.page}"
+        if self.kind == "note-away":
+            if not self.page:
+                return f"note {self.text} not printed, its call on {doc} p. {self.call_page}"
+            return (f"note {self.text} printed on p. {self.page}, its call on p. "
+                    f"{self.call_page} ({doc}); notes must sit on the page of their first call")
         if self.kind == "heading-at-foot":
             return f"heading left alone at the foot of {where}"
         if self.kind == "short-line":
@@ -119,6 +128,18 @@ class Issue:
                     "of justified text); a word joiner or a rephrasing helps")
         frame = "the text area" if self.frame == "page" else f"the {self.frame}"
         return f"overflows {frame} on {where} by {self.by_mm:.1f} mm"
+
+
+@dataclass
+class Note:
+    """A footnote: the page of its first call and the page where its text begins
+    (0: not found), its text's message and the message that calls it."""
+
+    number: str
+    call_page: int = 0
+    page: int = 0
+    key: str | None = None
+    caller: str | None = None
 
 
 @dataclass(frozen=True)
@@ -153,6 +174,8 @@ class Survey:
     regions: dict[tuple, list[float]] = field(default_factory=dict)
     issues: dict[tuple, Issue] = field(default_factory=dict)
     overflows: list[str] = field(default_factory=list)
+    notes: dict[str, Note] = field(default_factory=dict)  # by the note's number
+    note_elements: dict[str, int] = field(default_factory=dict)  # not in data()
 
     def data(self) -> dict:
         return {
@@ -161,6 +184,7 @@ class Survey:
                                       _mm(r[2] - r[0]), _mm(r[3] - r[1]), _mm(r[4])))
                         for (key, page, frame, _occurrence), r in self.regions.items()],
             "issues": [asdict(issue) for issue in self.issues.values()],
+            "notes": [asdict(note) for note in self.notes.values()],
         }
 
 
@@ -195,7 +219,17 @@ def survey(document: engine.Document, plain_keys: dict[str, str] | None = None) 
         if walk.last_line[2] and page.number < found.pages:
             found.issues[("heading", page.number)] = Issue(
                 "heading-at-foot", page.number, "heading", 0.0, walk.last_line[1])
+    _notes_away(found)
     return found
+
+
+def _notes_away(found: Survey) -> None:
+    """An issue for each note not printed on the page of its first call."""
+    for number, note in found.notes.items():
+        if note.call_page and note.page != note.call_page:
+            found.issues[("note", number)] = Issue(
+                "note-away", note.page, "footnotes", 0.0, note.key or note.caller, number,
+                note.call_page)
 
 
 def _walk_page(found: Survey, page: engine.Page) -> _PageWalk:
@@ -214,6 +248,7 @@ def _walk(walk: _PageWalk, box: engine.Box, context: _Context) -> None:
         _check_text(walk, box, context)
         return
     context = _enter(walk, box, context)
+    _note(walk, box, context)
     marker = box.get("data-msg")
     if marker and box.kind == engine.INLINE:
         context = replace(context, key=marker)
@@ -245,6 +280,24 @@ def _enter(walk: _PageWalk, box: engine.Box, context: _Context) -> _Context:
     if box.tag in HEADINGS:
         context = replace(context, heading=True)
     return context
+
+
+def _note(walk: _PageWalk, box: engine.Box, context: _Context) -> None:
+    """A footnote's call (its ``::footnote-call`` box, in the flow) and its text
+    (its block in the footnote area); only the first of each counts. A note cited
+    again (``.note-ref``) is no call of a footnote: it is never a note away."""
+    number = box.get("data-n")
+    if number is None or box.tag is None or "footnote" not in (box.get("class") or ""):
+        return
+    note = walk.survey.notes.setdefault(number, Note(number))
+    if box.kind == engine.INLINE and box.tag.endswith("::footnote-call"):
+        if not note.call_page:
+            note.call_page, note.caller = walk.number, context.key
+            if box.element is not None:
+                walk.survey.note_elements[number] = box.element
+    elif box.kind == engine.BLOCK and "::" not in box.tag and context.frames[-1].label \
+            == "footnotes" and not note.page:
+        note.page, note.key = walk.number, _first_key(box)
 
 
 def _check_area(walk: _PageWalk, box: engine.Box, tolerance_px: float = 1.0) -> None:
@@ -339,6 +392,145 @@ def _first_key(line: engine.Box) -> str | None:
     for box in line.descendants():
         if box.get("data-msg"):
             return box.get("data-msg")
+    return None
+
+
+# --------------------------------------------------------------------------- notes
+KEEP_NOTES_PASSES = 8  # layouts again at most, each moving the foot of some pages
+# How a block in the way of a note makes room for it: it starts the next page
+# (with the heading before it), or it may leave a single line at the foot of the
+# page (WeasyPrint then breaks after that line instead of moving the note).
+NEW_PAGE, LOOSE_LINES = "break-before: page", "orphans: 1; widows: 1"
+STRATEGIES = ((NEW_PAGE, LOOSE_LINES), (LOOSE_LINES, NEW_PAGE))  # tried in turn
+FOOTNOTE_LINE = "footnote-policy: line"  # on a note: its call's line goes with it
+
+
+def keep_notes(document: engine.Document, passes: int = KEEP_NOTES_PASSES) -> engine.Document:
+    """The document laid out again until each note is printed on the page of its
+    first call. WeasyPrint moves a note to the next page to fit one more line at
+    the foot of its call's page (when breaking before that line would leave an
+    orphan), or when the note does not fit under its call. The first line that
+    the note needs the room of is found, and its block either starts the next
+    page (with the heading before it: as a book does) or may leave a single line
+    at the foot of the page; failing both, the line of the call goes to the next
+    page with its note. New pages first; single lines if new pages would lengthen
+    the document. Notes it cannot keep stay where they are, and :func:`survey`
+    reports them."""
+    if not _away(survey(document)):
+        return document
+    tries = []
+    for number, order in enumerate(STRATEGIES):
+        last = number == len(STRATEGIES) - 1
+        kept, away = _keep(document, order, passes, None if last else len(document))
+        tries.append((away, max(0, len(kept) - len(document)), number, kept))
+        if tries[-1][:2] == (0, 0):
+            break
+    return min(tries, key=lambda t: t[:3])[3]
+
+
+def _away(found: Survey) -> dict[int, list[Note]]:
+    """The notes printed on the page after their call's, by the call's page."""
+    away: dict[int, list[Note]] = {}
+    for note in found.notes.values():
+        if note.call_page and note.page == note.call_page + 1:
+            away.setdefault(note.call_page, []).append(note)
+    return away
+
+
+def _keep(document: engine.Document, order: tuple[str, ...], passes: int,
+          max_pages: int | None) -> tuple[engine.Document, int]:
+    """:func:`keep_notes` with the changes of blocks in ``order``: the document,
+    and how many notes are still away (given up as soon as it runs over ``max_pages``)."""
+    done: set[tuple[int, str]] = set()
+    for _ in range(passes):
+        if max_pages is not None and len(document) > max_pages:
+            break
+        found = survey(document)
+        away = _away(found)
+        moves = {}
+        for page, notes in away.items():
+            moves.update(_moves(document, found, page, notes, done, order))
+        if not moves:
+            return document, sum(len(notes) for notes in away.values())
+        done.update(moves.items())
+        document = document.relayout(moves)
+    return document, sum(len(notes) for notes in _away(survey(document)).values())
+
+
+def _moves(document: engine.Document, found: Survey, page: int, notes: list[Note],
+           done: set[tuple[int, str]], order: tuple[str, ...]) -> dict[int, str]:
+    """The first change in ``order`` not made yet to the block in the way (see
+    :data:`STRATEGIES`); else (the call's own paragraph is in the way) the line of
+    each call goes to the next page with its note (``footnote-policy: line``)."""
+    calls = {found.note_elements.get(note.number) for note in notes}
+    changes = _blocks_in_the_way(document, page, {n.number for n in notes}, calls)
+    for element, style in sorted(changes, key=lambda change: order.index(change[1])):
+        if (element, style) not in done:
+            return {element: style}
+    return {call: FOOTNOTE_LINE for call in calls
+            if call is not None and (call, FOOTNOTE_LINE) not in done}
+
+
+def _blocks_in_the_way(document: engine.Document, number: int, notes: set[str],
+                       calls: set[int | None]) -> list[tuple[int, str]]:
+    """The changes that give ``notes``, printed on the page after ``number``, the
+    room they need at the foot of page ``number``; none that would move one of
+    their ``calls`` (moving the line of the call is enough then)."""
+    page, after = document.pages[number - 1].root, document.pages[number].root
+    area = _footnote_area(after)
+    if area is None:
+        return []
+    needed = sum(box.margin.height for box in area.children if box.get("data-n") in notes)
+    own = _footnote_area(page)
+    if own is not None:
+        limit = own.border.y - needed
+    else:  # the area itself appears: its margin too
+        chrome = area.margin.height - sum(box.margin.height for box in area.children)
+        limit = page.content.bottom - needed - chrome
+    # the first line in the way; if none is (WeasyPrint moved the note while trying
+    # a line it then put on the next page), the last line of the page
+    chain = _first_line_below(page, limit + 0.5, []) or _first_line_below(page, -inf, [], True)
+    if chain is None:
+        return []
+    out = []
+    for block, style in ((chain[-2], LOOSE_LINES), (_starting_block(chain[:-1]), NEW_PAGE)):
+        if block.element is not None and block.margin.y > page.content.y + 1 and \
+                not any(box.element in calls for box in block.descendants()):
+            out.append((block.element, style))
+    return out
+
+
+def _starting_block(chain: list[engine.Box]) -> engine.Box:
+    """The block to move for the last box of ``chain`` (a line's block, under its
+    ancestors): the heading just before it (a heading never stays alone at the foot
+    of a page), and the outermost block that it starts."""
+    block = chain[-1]
+    for parent in reversed(chain[:-1]):
+        index = next(i for i, child in enumerate(parent.children) if child is block)
+        if index and parent.children[index - 1].tag in HEADINGS:
+            block = parent.children[index - 1]
+        if parent.tag in ("html", "body", "main") or abs(parent.border.y - block.border.y) > 0.5:
+            break
+        block = parent
+    return block
+
+
+def _footnote_area(root: engine.Box) -> engine.Box | None:
+    return next((box for box in root.children if box.kind == engine.FOOTNOTES), None)
+
+
+def _first_line_below(box: engine.Box, limit: float, chain: list[engine.Box],
+                      last: bool = False) -> list[engine.Box] | None:
+    """The first (or ``last``) line of the flow whose foot is below ``limit``, with
+    its ancestors."""
+    if box.kind in (engine.MARGIN, engine.FOOTNOTES) or box.positioned:
+        return None
+    if box.kind == engine.LINE:
+        return [*chain, box] if box.margin.bottom > limit else None
+    for child in reversed(box.children) if last else box.children:
+        found = _first_line_below(child, limit, [*chain, box], last)
+        if found is not None:
+            return found
     return None
 
 
