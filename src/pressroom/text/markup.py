@@ -77,6 +77,52 @@ _TAGS = {"em_open": "<em>", "em_close": "</em>", "strong_open": "<strong>",
          "strong_close": "</strong>", "link_close": "</a>", "softbreak": " ", "hardbreak": " "}
 
 
+# URLs, e-mail addresses and UN document symbols are never hyphenated (a span the
+# stylesheet gives ``hyphens: none``). A URL or address may break after "/" or
+# "." (an explicit <wbr>, which adds no character to the PDF's text); a symbol
+# ("A/RES/71/1") does not break at all but after the hyphen joining two symbols.
+_URL = (r"(?:https?://|mailto:|www\.)[^\s<>«»\"“”‘’]+"
+        r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+        r"|(?<![\w@/.-])[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*"
+        r"\.(?:org|int|com|net|edu|gov|info)(?:/[^\s<>«»\"“”‘’]*)?(?![\w-])")
+_PART = r"/[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*"  # "/RES", "/WG.6", "/Add.1"
+_SYMBOL = rf"(?<![\w/.])[A-Z]{{1,6}}(?:{_PART})+(?:-[A-Z]{{1,6}}(?:{_PART})+)*(?![\w/])"
+_ADDRESS = re.compile(f"(?P<url>{_URL})|(?P<symbol>{_SYMBOL})", re.IGNORECASE)
+_SYMBOL_RE = re.compile(_SYMBOL)
+_BREAK_AFTER = re.compile(r"(?<=/)(?!/)|(?<=\.)(?=\w)")
+_TRAILING = ".,;:!?)]"
+
+
+def _url_html(url: str) -> str:
+    pieces = _BREAK_AFTER.split(url)
+    return ('<span class="url">' + "<wbr>".join(escape(p, quote=False) for p in pieces if p)
+            + "</span>")
+
+
+def _symbol_html(symbol: str) -> str:
+    parts = re.split(r"(?<=-)", symbol)  # "CMW/C/GC/4-" + "CRC/C/GC/23"
+    return "".join(f'<span class="doc-symbol">{escape(p, quote=False)}</span>'
+                   for p in parts if p)
+
+
+def protect_addresses(run: str) -> str:
+    """``run`` as escaped HTML, each URL, e-mail address and document symbol in it
+    wrapped in a span that keeps it from being hyphenated (print.css)."""
+    out, pos = [], 0
+    for match in _ADDRESS.finditer(run):
+        found = match.group()
+        if match.group("url"):
+            found = found.rstrip(_TRAILING)
+        elif not _SYMBOL_RE.fullmatch(found):  # case matters for symbols
+            continue
+        end = match.start() + len(found)
+        out.append(escape(run[pos:match.start()], quote=False))
+        out.append(_url_html(found) if match.group("url") else _symbol_html(found))
+        pos = end
+    out.append(escape(run[pos:], quote=False))
+    return "".join(out)
+
+
 def footnote_ids(text: str) -> list[str]:
     return [t.meta["id"] for t in parse(text) if t.type == "footnote_ref"]
 
@@ -94,7 +140,7 @@ def to_html(text: str,
     for token, run in _typeset(text, typography):
         kind = token.type
         if run is not None:
-            out.append(escape(run, quote=False))
+            out.append(protect_addresses(run))
         elif kind in _TAGS:
             out.append(_TAGS[kind])
         elif kind == "link_open":
