@@ -103,7 +103,7 @@ class Region:
 
 @dataclass
 class Issue:
-    kind: str  # "overflow", "heading-at-foot" or "short-line"
+    kind: str  # "overflow", "heading-at-foot", "short-line" or "page-turn-hyphen"
     page: int
     frame: str
     by_mm: float
@@ -114,6 +114,9 @@ class Issue:
         where = f"{doc} p. {self.page}"
         if self.kind == "heading-at-foot":
             return f"heading left alone at the foot of {where}"
+        if self.kind == "page-turn-hyphen":
+            return (f"word hyphenated across the page turn after {where} "
+                    f"(\"{self.text}\"); a word joiner or a rephrasing helps")
         if self.kind == "short-line":
             return (f"line broken too early on {where} (\"{self.text}\" alone on a line "
                     "of justified text); a word joiner or a rephrasing helps")
@@ -192,6 +195,8 @@ def survey(document: engine.Document, plain_keys: dict[str, str] | None = None) 
         walk = _walk_page(found, page)
         if plain_keys:
             _running_heads(found, page, plain_keys)
+        if page.number < found.pages:
+            _page_turn_hyphen(found, page)
         if walk.last_line[2] and page.number < found.pages:
             found.issues[("heading", page.number)] = Issue(
                 "heading-at-foot", page.number, "heading", 0.0, walk.last_line[1])
@@ -333,6 +338,50 @@ def _running_heads(found: Survey, page: engine.Page, plain_keys: dict[str, str])
             found.regions[(plain_keys[text], page.number, "running head", -1)] = [
                 min(r.x for r in runs), min(r.y for r in runs),
                 max(r.right for r in runs), max(r.bottom for r in runs), 0.0]
+
+
+AUTO_HYPHEN = "\u2010"  # what WeasyPrint adds at a line end it hyphenated (hyphenate-character)
+
+
+def _page_turn_hyphen(found: Survey, page: engine.Page) -> None:
+    """A word hyphenated across a page turn: the last line of the page's text flow
+    (not the footnotes, running heads or a positioned box) ends with an automatic
+    hyphen. WeasyPrint has no ``hyphenate-limit-last``: this is reported only."""
+    lines = list(_flow_lines(page.root))
+    if not lines:
+        return
+    last = max(lines, key=lambda line: line.margin.bottom)
+    texts = [t for t in last.texts() if t.text]
+    if not texts or not texts[-1].text.endswith(AUTO_HYPHEN):
+        return
+    words = "".join(t.text for t in texts).split()
+    found.issues[("page-turn-hyphen", page.number)] = Issue(
+        "page-turn-hyphen", page.number, "text", 0.0, _last_key(last) or _first_key(last),
+        words[-1][:60] if words else "")
+
+
+def _flow_lines(box: engine.Box):
+    """The lines of the page's text flow, in document order."""
+    for child in box.children:
+        if child.kind in (engine.MARGIN, engine.FOOTNOTES) or child.positioned:
+            continue
+        if child.kind == engine.LINE:
+            if child.children:
+                yield child
+            continue
+        yield from _flow_lines(child)
+
+
+def _last_key(line: engine.Box) -> str | None:
+    """The message printed at the end of a line (the innermost span holding its last text)."""
+    key, box = None, line
+    while box.children:
+        holding = [c for c in box.children if c.texts()]
+        if not holding:
+            break
+        box = holding[-1]
+        key = box.get("data-msg") or key
+    return key
 
 
 def _first_key(line: engine.Box) -> str | None:
