@@ -260,6 +260,8 @@ def _cmyk_of(space: str, values: tuple[float, ...], resources) -> tuple[float, .
         return (0.0, 0.0, 0.0, 1.0 - values[0])
     if space.startswith("/") and space not in _DEVICE_SPACES:
         named = (resources.get("/ColorSpace") or {}).get(space)
+        if named is None:
+            return None
         try:
             kind = str(named[0])
             if kind == "/ICCBased" and int(named[1].get("/N", 0)) == 4 and len(values) == 4:

@@ -79,7 +79,8 @@ _TAGS = {"em_open": "<em>", "em_close": "</em>", "strong_open": "<strong>",
 
 # URLs, e-mail addresses and UN document symbols are never hyphenated (a span the
 # stylesheet gives ``hyphens: none``). A URL or address may break after "/" or
-# "." (an explicit <wbr>, which adds no character to the PDF's text); a symbol
+# "." (an explicit <wbr>, which adds no character to the PDF's text), never after
+# one of its hyphens (a word joiner: a reader would take it for a hyphenation); a symbol
 # ("A/RES/71/1") does not break at all but after the hyphen joining two symbols.
 _URL = (r"(?:https?://|mailto:|www\.)[^\s<>«»\"“”‘’]+"
         r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
@@ -94,9 +95,9 @@ _TRAILING = ".,;:!?)]"
 
 
 def _url_html(url: str) -> str:
-    pieces = _BREAK_AFTER.split(url)
-    return ('<span class="url">' + "<wbr>".join(escape(p, quote=False) for p in pieces if p)
-            + "</span>")
+    pieces = [escape(p, quote=False).replace("-", "-" + WORD_JOINER)  # no break after "-"
+              for p in _BREAK_AFTER.split(url) if p]
+    return '<span class="url">' + "<wbr>".join(pieces) + "</span>"
 
 
 def _symbol_html(symbol: str) -> str:
