@@ -185,6 +185,39 @@ def test_other_line_ends_at_the_foot_are_not_a_page_turn_hyphen():
     assert page_turn_issues(FakePage(1)) == []
 
 
+def address_issues(*lines) -> list:
+    found = layout.Survey(pages=1)
+    layout._hyphenated_addresses(found, FakePage(1, *lines))
+    return list(found.issues.values())
+
+
+@pytest.mark.parametrize(("end", "start"), [
+    ("see ht\u2010", "tps://www.example.org and more"),
+    ("(idcoali\u2010", "tion.org)."),
+    ("mail in\u2010", "fo@ohchr.org;"),
+    ("symbol A/HRC/\u2010", "38/41, 2018"),
+])
+def test_a_hyphenated_url_or_symbol_is_reported_at_its_message(end, start):
+    [issue] = address_issues(line(10, end, key="k1"), line(20, start, key="k1"))
+    assert (issue.kind, issue.page, issue.key) == ("hyphenated-address", 1, "k1")
+    assert issue.describe("standards").startswith("URL or document symbol hyphenated on "
+                                                  "standards p. 1 (")
+
+
+def test_a_hyphenated_word_before_an_address_is_not_reported():
+    assert address_issues(line(10, "a long re\u2010"), line(20, "port. idcoalition.org")) == []
+    assert address_issues(line(10, "https://www."), line(20, "example.org")) == []
+    assert layout_qa.WARNING_KINDS.isdisjoint({"hyphenated-address"})  # the policy's level
+
+
+@pytest.mark.parametrize(("word", "expected"), [
+    ("https://x.org/a", True), ("(idcoalition.org).", True), ("a@b.int;", True),
+    ("A/RES/71/1,", True), ("report.", False), ("and/or", False), ("No.", False),
+])
+def test_is_address(word, expected):
+    assert markup.is_address(word) is expected
+
+
 def test_a_page_turn_hyphen_is_only_a_warning_even_where_layout_is_an_error():
     assert "page-turn-hyphen" in layout_qa.WARNING_KINDS
 

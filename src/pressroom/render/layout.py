@@ -15,6 +15,8 @@ records) page by page, once, and records:
   a table cell) or out of the page's text area, attributed to the message whose
   text it is, with the distance in mm; and a heading left alone at the foot of a
   page, attributed to the heading's message; a justified line broken too early;
+  a word hyphenated across a page turn; a URL or document symbol hyphenated at
+  a line end (read back from the lines, whatever the markup);
 - **overflows**: the build's own warnings (kept in the build record and failed
   by the preflight), each text run or image that runs past the text area.
 
@@ -27,10 +29,12 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import asdict, dataclass, field, replace
+from itertools import pairwise
 
 from markupsafe import Markup, escape
 
 from pressroom.render import engine
+from pressroom.text import markup
 
 MM_PER_PX = engine.MM_PER_PX  # the engine lays out in CSS pixels
 TOLERANCE_MM = 0.5
@@ -103,7 +107,8 @@ class Region:
 
 @dataclass
 class Issue:
-    kind: str  # "overflow", "heading-at-foot", "short-line" or "page-turn-hyphen"
+    kind: str  # "overflow", "heading-at-foot", "short-line", "page-turn-hyphen",
+    #            "hyphenated-address"
     page: int
     frame: str
     by_mm: float
@@ -114,6 +119,9 @@ class Issue:
         where = f"{doc} p. {self.page}"
         if self.kind == "heading-at-foot":
             return f"heading left alone at the foot of {where}"
+        if self.kind == "hyphenated-address":
+            return (f"URL or document symbol hyphenated on {where} (\"{self.text}\"); "
+                    "write it as a link or check its spelling")
         if self.kind == "page-turn-hyphen":
             return (f"word hyphenated across the page turn after {where} "
                     f"(\"{self.text}\"); a word joiner or a rephrasing helps")
@@ -195,6 +203,7 @@ def survey(document: engine.Document, plain_keys: dict[str, str] | None = None) 
         walk = _walk_page(found, page)
         if plain_keys:
             _running_heads(found, page, plain_keys)
+        _hyphenated_addresses(found, page)
         if page.number < found.pages:
             _page_turn_hyphen(found, page)
         if walk.last_line[2] and page.number < found.pages:
@@ -358,6 +367,27 @@ def _page_turn_hyphen(found: Survey, page: engine.Page) -> None:
     found.issues[("page-turn-hyphen", page.number)] = Issue(
         "page-turn-hyphen", page.number, "text", 0.0, _last_key(last) or _first_key(last),
         words[-1][:60] if words else "")
+
+
+def _hyphenated_addresses(found: Survey, page: engine.Page) -> None:
+    """A URL, e-mail address or document symbol hyphenated at a line end ("ht-" /
+    "tps://…"), in the text or the notes: read back from the lines themselves,
+    whatever markup the text came with."""
+    for block in page.root.descendants():
+        lines = [c for c in block.children if c.kind == engine.LINE and c.children]
+        for this, following in pairwise(lines):
+            texts = [t.text for t in this.texts() if t.text]
+            if not texts or not texts[-1].endswith(AUTO_HYPHEN):
+                continue
+            before = "".join(texts).split()
+            after = "".join(t.text for t in following.texts()).split()
+            if not before or not after:
+                continue
+            word = before[-1][:-1] + after[0]
+            if markup.is_address(word):
+                found.issues[("hyphenated-address", page.number, word)] = Issue(
+                    "hyphenated-address", page.number, "text", 0.0, _last_key(this),
+                    f"{before[-1]} {after[0]}"[:60])
 
 
 def _flow_lines(box: engine.Box):

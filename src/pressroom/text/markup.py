@@ -92,6 +92,7 @@ _ADDRESS = re.compile(f"(?P<url>{_URL})|(?P<symbol>{_SYMBOL})", re.IGNORECASE)
 _SYMBOL_RE = re.compile(_SYMBOL)
 _BREAK_AFTER = re.compile(r"(?<=/)(?!/)|(?<=\.)(?=\w)")
 _TRAILING = ".,;:!?)]"
+_AROUND = re.compile(r"^[(\[«“\"‘]+|[)\]»”\"’.,;:!?]+$")
 
 
 def _url_html(url: str) -> str:
@@ -122,6 +123,14 @@ def protect_addresses(run: str) -> str:
         pos = end
     out.append(escape(run[pos:], quote=False))
     return "".join(out)
+
+
+def is_address(word: str) -> bool:
+    """Whether ``word`` (punctuation around it aside) is a URL, an e-mail address or a
+    document symbol: what must never be hyphenated."""
+    word = _AROUND.sub("", word)
+    match = _ADDRESS.fullmatch(word)
+    return bool(match and (match.group("url") or _SYMBOL_RE.fullmatch(word)))
 
 
 def footnote_ids(text: str) -> list[str]:
