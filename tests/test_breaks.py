@@ -277,3 +277,27 @@ def test_urls_and_symbols_print_unhyphenated_and_extract_whole(french_built_copy
             assert end[-1] in "/.", f"a URL broken at '{end}'"
         assert not re.search(r"[A-Z]/$", end), f"a document symbol broken at '{end}'"
     assert joined.count("A/HRC/38/41") == 14
+
+
+@pytest.mark.e2e
+def test_preflight_task_shows_the_ink_warning_and_passes(french_built_copy, invoke_in):
+    project = french_built_copy
+    path = project.pdf_path("en", "brochure")
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        page = pdf.pages[1]
+        font = next(iter(page.Resources.Font.keys()))
+        page.contents_add(pdf.make_stream(
+            b"q 0.6 0.5 0.4 1 k BT %s 6 Tf 20 20 Td (1) Tj (2) Tj ET Q" % font.encode()),
+            prepend=False)
+        pdf.save(path)
+    problems = [str(p) for p in preflight.preflight(project, ["en"], ["brochure"])[0]]
+    assert problems == ["build/en/brochure.pdf: page 2: warning: 2 text run(s) of 6.0 pt in "
+                        "4 inks (C60 M50 Y40 K100): text under 8 pt should print in one ink "
+                        "(100 % K or one process colour; layouts/tokens.css)"]
+    run = invoke_in(project.root, "preflight", "--lang", "en", "--doc", "brochure")
+    assert run.returncode == 0, run.stderr
+    assert "page 2: warning: 2 text run(s) of 6.0 pt in 4 inks" in run.stderr
+    assert "preflight passed" in run.stdout + run.stderr
+    # the finding is kept in the build record, warning and all
+    again = preflight.preflight(project, ["en"], ["brochure"])[0]
+    assert [p.warning for p in again] == [True]
