@@ -291,9 +291,9 @@ def test_preflight_task_shows_the_ink_warning_and_passes(french_built_copy, invo
             prepend=False)
         pdf.save(path)
     problems = [str(p) for p in preflight.preflight(project, ["en"], ["brochure"])[0]]
-    assert problems == ["build/en/brochure.pdf: page 2: warning: 2 text run(s) of 6.0 pt in "
+    assert problems == [("build/en/brochure.pdf: page 2: warning: 2 text run(s) of 6.0 pt in "
                         "4 inks (C60 M50 Y40 K100): text under 8 pt should print in one ink "
-                        "(100 % K or one process colour; layouts/tokens.css)"]
+                        "(100 % K or one process colour; layouts/tokens.css)")]
     run = invoke_in(project.root, "preflight", "--lang", "en", "--doc", "brochure")
     assert run.returncode == 0, run.stderr
     assert "page 2: warning: 2 text run(s) of 6.0 pt in 4 inks" in run.stderr
