@@ -124,7 +124,7 @@ class Issue:
                     "write it as a link or check its spelling")
         if self.kind == "page-turn-hyphen":
             return (f"word hyphenated across the page turn after {where} "
-                    f"(\"{self.text}\"); a word joiner or a rephrasing helps")
+                    f"(\"{self.text}\"); rephrasing a line above moves the break")
         if self.kind == "short-line":
             return (f"line broken too early on {where} (\"{self.text}\" alone on a line "
                     "of justified text); a word joiner or a rephrasing helps")
@@ -349,7 +349,7 @@ def _running_heads(found: Survey, page: engine.Page, plain_keys: dict[str, str])
                 max(r.right for r in runs), max(r.bottom for r in runs), 0.0]
 
 
-AUTO_HYPHEN = "\u2010"  # what WeasyPrint adds at a line end it hyphenated (hyphenate-character)
+AUTO_HYPHEN = "-"  # added at a line end WeasyPrint hyphenates (print.css: hyphenate-character)
 
 
 def _page_turn_hyphen(found: Survey, page: engine.Page) -> None:

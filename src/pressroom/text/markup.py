@@ -80,8 +80,8 @@ _TAGS = {"em_open": "<em>", "em_close": "</em>", "strong_open": "<strong>",
 # URLs, e-mail addresses and UN document symbols are never hyphenated (a span the
 # stylesheet gives ``hyphens: none``). A URL or address may break after "/" or
 # "." (an explicit <wbr>, which adds no character to the PDF's text), never after
-# one of its hyphens (a word joiner: a reader would take it for a hyphenation); a symbol
-# ("A/RES/71/1") does not break at all but after the hyphen joining two symbols.
+# one of its hyphens (a word joiner: a reader would take it for a hyphenation); a
+# symbol ("A/RES/71/1", "CMW/C/GC/4-CRC/C/GC/23") does not break at all.
 _URL = (r"(?:https?://|mailto:|www\.)[^\s<>«»\"“”‘’]+"
         r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
         r"|(?<![\w@/.-])[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*"
@@ -102,9 +102,7 @@ def _url_html(url: str) -> str:
 
 
 def _symbol_html(symbol: str) -> str:
-    parts = re.split(r"(?<=-)", symbol)  # "CMW/C/GC/4-" + "CRC/C/GC/23"
-    return "".join(f'<span class="doc-symbol">{escape(p, quote=False)}</span>'
-                   for p in parts if p)
+    return f'<span class="doc-symbol">{escape(symbol, quote=False)}</span>'
 
 
 def protect_addresses(run: str) -> str:
