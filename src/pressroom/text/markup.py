@@ -81,7 +81,8 @@ _TAGS = {"em_open": "<em>", "em_close": "</em>", "strong_open": "<strong>",
 # stylesheet gives ``hyphens: none``). A URL or address may break after "/" or
 # "." (an explicit <wbr>, which adds no character to the PDF's text), never after
 # one of its hyphens (a word joiner: a reader would take it for a hyphenation); a
-# symbol ("A/RES/71/1", "CMW/C/GC/4-CRC/C/GC/23") does not break at all.
+# symbol ("A/RES/71/1", "CMW/C/GC/4-CRC/C/GC/23") does not break at all (a word
+# joiner after each "/" and "-").
 _URL = (r"(?:https?://|mailto:|www\.)[^\s<>«»\"“”‘’]+"
         r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
         r"|(?<![\w@/.-])[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*"
@@ -92,17 +93,21 @@ _ADDRESS = re.compile(f"(?P<url>{_URL})|(?P<symbol>{_SYMBOL})", re.IGNORECASE)
 _SYMBOL_RE = re.compile(_SYMBOL)
 _BREAK_AFTER = re.compile(r"(?<=/)(?!/)|(?<=\.)(?=\w)")
 _TRAILING = ".,;:!?)]"
+_LEAD = re.compile(r"\s[(\[«“\"‘\u00a0\u202f]*(?=$)")  # the space before an address
 _AROUND = re.compile(r"^[(\[«“\"‘]+|[)\]»”\"’.,;:!?]+$")
 
 
-def _url_html(url: str) -> str:
+def _url_html(url: str, lead: str = "") -> str:
     pieces = [escape(p, quote=False).replace("-", "-" + WORD_JOINER)  # no break after "-"
               for p in _BREAK_AFTER.split(url) if p]
-    return '<span class="url">' + "<wbr>".join(pieces) + "</span>"
+    return f'<span class="url">{lead}' + "<wbr>".join(pieces) + "</span>"
 
 
-def _symbol_html(symbol: str) -> str:
-    return f'<span class="doc-symbol">{escape(symbol, quote=False)}</span>'
+def _symbol_html(symbol: str, lead: str = "") -> str:
+    # word joiners rather than ``white-space: nowrap``: a nowrap span makes
+    # WeasyPrint break a hyphenated line too early ("Rap-" alone on its line)
+    joined = re.sub(r"(?<=[/-])", WORD_JOINER, escape(symbol, quote=False))
+    return f'<span class="doc-symbol">{lead}{joined}</span>'
 
 
 def protect_addresses(run: str) -> str:
@@ -115,10 +120,16 @@ def protect_addresses(run: str) -> str:
             found = found.rstrip(_TRAILING)
         elif not _SYMBOL_RE.fullmatch(found):  # case matters for symbols
             continue
-        end = match.start() + len(found)
-        out.append(escape(run[pos:match.start()], quote=False))
-        out.append(_url_html(found) if match.group("url") else _symbol_html(found))
-        pos = end
+        # The span takes the space before it (and an opening bracket or quote): a
+        # span that starts with no break opportunity inside it and does not fit at
+        # the end of a line makes WeasyPrint 70 hyphenate the line's first word
+        # and break there ("Rap-" alone on its line).
+        lead = _LEAD.search(run, pos, match.start())
+        start = lead.start() if lead else match.start()
+        out.append(escape(run[pos:start], quote=False))
+        shown = escape(run[start:match.start()], quote=False)
+        out.append(_url_html(found, shown) if match.group("url") else _symbol_html(found, shown))
+        pos = match.start() + len(found)
     out.append(escape(run[pos:], quote=False))
     return "".join(out)
 
@@ -171,7 +182,14 @@ def to_html(text: str,
         else:  # pragma: no cover - every other rule is disabled
             out.append(escape(token.content, quote=False))
         previous_kind = kind
-    return "".join(out)
+    return _space_into_address_links("".join(out))
+
+
+def _space_into_address_links(html: str) -> str:
+    """``see <a><span class="url">x.org`` -> ``see<a><span class="url"> x.org``: the
+    space before a link whose text is an address goes inside it, for the reason
+    given in :func:`protect_addresses`."""
+    return re.sub(r' (<a href="[^"]*">)<span class="url">', r'\1<span class="url"> ', html)
 
 
 def to_plain(text: str, typography: Callable[[str], str] | None = None) -> str:
