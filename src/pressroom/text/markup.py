@@ -73,13 +73,14 @@ def _typeset(text: str, typography: Callable[[str], str] | None):
 
 
 WORD_JOINER = "\u2060"  # no line break here; default-ignorable: prints nothing
+ZERO_WIDTH_SPACE = "\u200b"  # a line break may come here; prints nothing
 _TAGS = {"em_open": "<em>", "em_close": "</em>", "strong_open": "<strong>",
          "strong_close": "</strong>", "link_close": "</a>", "softbreak": " ", "hardbreak": " "}
 
 
 # URLs, e-mail addresses and UN document symbols are never hyphenated (a span the
 # stylesheet gives ``hyphens: none``). A URL or address may break after "/" or
-# "." (an explicit <wbr>, which adds no character to the PDF's text), never after
+# "." (a zero-width space, which text extraction leaves out), never after
 # one of its hyphens (a word joiner: a reader would take it for a hyphenation); a
 # symbol ("A/RES/71/1", "CMW/C/GC/4-CRC/C/GC/23") does not break at all (a word
 # joiner after each "/" and "-").
@@ -100,7 +101,7 @@ _AROUND = re.compile(r"^[(\[«“\"‘]+|[)\]»”\"’.,;:!?]+$")
 def _url_html(url: str, lead: str = "") -> str:
     pieces = [escape(p, quote=False).replace("-", "-" + WORD_JOINER)  # no break after "-"
               for p in _BREAK_AFTER.split(url) if p]
-    return f'<span class="url">{lead}' + "<wbr>".join(pieces) + "</span>"
+    return f'<span class="url">{lead}' + ZERO_WIDTH_SPACE.join(pieces) + "</span>"
 
 
 def _symbol_html(symbol: str, lead: str = "") -> str:
@@ -185,11 +186,16 @@ def to_html(text: str,
     return _space_into_address_links("".join(out))
 
 
+_ADDRESS_LINK = re.compile(r'( ?)(<a href="[^"]*">)<span class="url">([^<]*)</span></a>')
+
+
 def _space_into_address_links(html: str) -> str:
-    """``see <a><span class="url">x.org`` -> ``see<a><span class="url"> x.org``: the
-    space before a link whose text is an address goes inside it, for the reason
-    given in :func:`protect_addresses`."""
-    return re.sub(r' (<a href="[^"]*">)<span class="url">', r'\1<span class="url"> ', html)
+    """``see <a><span class="url">x.org</span></a>`` -> ``see<span class="url">
+    <a>x.org</a></span>``: a link whose text is an address goes inside the span,
+    with the space before it, for the reason given in :func:`protect_addresses`
+    (the space is not put inside the link, where it would make a link of no width
+    at the end of the line before)."""
+    return _ADDRESS_LINK.sub(r'<span class="url">\1\2\3</a></span>', html)
 
 
 def to_plain(text: str, typography: Callable[[str], str] | None = None) -> str:
