@@ -192,8 +192,8 @@ def build(lang=None, doc=None, profile="print", preflight=True, allow_incomplete
 
 def _run_preflight(project, langs, docs, profile, skip=(), fail=True) -> list:
     """Preflight the PDFs of ``langs`` × ``docs`` but those in ``skip``: print the
-    problems and notes; raise PreflightFailed on a problem, or with ``fail=False``
-    return them."""
+    problems, warnings and notes; raise PreflightFailed on a problem (not a
+    warning), or with ``fail=False`` return them."""
     start = time.perf_counter()
     notes: list[str] = []
     problems, pages = preflight_mod.preflight(project, langs, docs, profile, skip=skip,
@@ -202,6 +202,7 @@ def _run_preflight(project, langs, docs, profile, skip=(), fail=True) -> list:
         print(problem, file=sys.stderr, flush=True)
     for note in notes:
         print(f"note: {note}", file=sys.stderr, flush=True)
+    problems = [p for p in problems if not p.warning]  # warnings are shown, and pass
     if problems:
         if fail:
             raise preflight_mod.PreflightFailed(problems)

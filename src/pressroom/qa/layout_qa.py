@@ -11,6 +11,7 @@ caused them, at the line a translator edits::
 - a heading left alone at the foot of a page;
 - a note printed on another page than its first call (at the line of the note's
   text, or of the message that calls it);
+- a word hyphenated across a page turn (a warning: WeasyPrint cannot forbid it);
 - a document longer than its ``max_pages`` (policy): the messages that take the
   most room compared with the source language are named, with the millimetres
   of text height they add.
@@ -31,6 +32,7 @@ from pressroom.model.content import load_document
 from pressroom.render.layout import Issue, message_key
 
 GROWTH_LISTED = 5
+WARNING_KINDS = {"short-line", "page-turn-hyphen"}
 # Frames that are a page of their own: text growing there does not lengthen the
 # document, so it is not blamed for a page count over the limit.
 SINGLE_PAGE_FRAMES = {"cover", "back cover", "imprint page", "title page", "running head"}
@@ -101,8 +103,9 @@ def findings(project: Project, langs: list[str], docs: list[str],
                 text = issue.describe(doc)
                 if not issue.key and issue.text:
                     text += f" (\"{issue.text}\", not from a catalogue)"
-                # a line broken too early is ugly, not lost text: it never refuses a run
-                out.append(Finding(path, line, WARNING if issue.kind == "short-line" else level,
+                # ugly, not lost text (a line broken too early, a word hyphenated
+                # across a page turn): it never refuses a run
+                out.append(Finding(path, line, WARNING if issue.kind in WARNING_KINDS else level,
                                    text, lang))
             if rules.max_pages and data["pages"] > rules.max_pages:
                 out += _page_limit(data, source.get(doc), lines, rules, level, pdf, lang, project)

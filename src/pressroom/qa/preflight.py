@@ -9,6 +9,8 @@ Print PDFs (``build/<lang>/<doc>.pdf``):
   in other languages within ``max_page_difference`` pages;
 - images at 300 dpi effective resolution or more;
 - no DeviceRGB colour (operators, colour spaces, images), an OutputIntent;
+- a warning for text under 8 pt filled in more than one ink (note calls in a
+  three-ink blue blur when the plates do not register exactly);
 - title and language in the metadata;
 - the layout warnings recorded at build time (overflow, WeasyPrint warnings).
 Screen PDFs (``.screen.pdf``): fonts, metadata, tags and bookmarks.
@@ -35,13 +37,15 @@ RGB_OPERATORS = {"rg", "RG"}
 
 @dataclass(frozen=True)
 class Problem:
+    """What the preflight found; a ``warning`` is shown but passes."""
     path: str
     page: int | None
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
         where = f"{self.path}: page {self.page}: " if self.page else f"{self.path}: "
-        return where + self.message
+        return where + ("warning: " if self.warning else "") + self.message
 
 
 # --------------------------------------------------------------------------- fonts
@@ -230,6 +234,131 @@ def _colour_and_image_problems(pdf, shown: str, check_rgb: bool) -> list[Problem
     return problems
 
 
+# --------------------------------------------------------------------------- small text inks
+SMALL_TEXT_PT = 8.0
+_TEXT_SHOWING = {"Tj", "TJ", "'", '"'}
+_INKS = "CMYK"
+
+
+@dataclass
+class _TextState:
+    """The part of the graphics and text state that says how big and in which inks
+    the next text prints (saved and restored by q/Q with the CTM)."""
+    size: float = 0.0
+    matrix: tuple[float, ...] = (1.0, 0.0, 0.0, 1.0)
+    space: str = "/DeviceGray"
+    fill: tuple[float, ...] = (0.0,)
+    invisible: bool = False
+
+
+def _cmyk_of(space: str, values: tuple[float, ...], resources) -> tuple[float, ...] | None:
+    """A fill colour as CMYK percentages-of-one, or None when it is not a process colour
+    the check can count (a named space other than a CMYK ICC profile or a Separation)."""
+    if space == "/DeviceCMYK" and len(values) == 4:
+        return values
+    if space == "/DeviceGray" and len(values) == 1:
+        return (0.0, 0.0, 0.0, 1.0 - values[0])
+    if space.startswith("/") and space not in _DEVICE_SPACES:
+        named = (resources.get("/ColorSpace") or {}).get(space)
+        if named is None:
+            return None
+        try:
+            kind = str(named[0])
+            if kind == "/ICCBased" and int(named[1].get("/N", 0)) == 4 and len(values) == 4:
+                return values
+            if kind == "/Separation":  # one ink, whatever its name
+                return (0.0, 0.0, 0.0, values[0] if values else 1.0)
+        except (TypeError, IndexError, KeyError, AttributeError):
+            return None
+    return None
+
+
+def _ink_label(cmyk: tuple[float, ...]) -> str:
+    """'C100 M55 K25': the inks of a colour, in percent, the way a printer reads them."""
+    return " ".join(f"{ink}{round(v * 100):g}" for ink, v in zip(_INKS, cmyk, strict=True)
+                    if v > 0.001)
+
+
+def _inks(cmyk: tuple[float, ...]) -> int:
+    return sum(1 for v in cmyk if v > 0.001)
+
+
+def _set_text_state(state: _TextState, op: str, operands) -> None:
+    """Update ``state`` for one operator that sets size, text matrix, mode or fill."""
+    if op == "Tf":
+        state.size = float(operands[1])
+    elif op == "BT":
+        state.matrix = (1.0, 0.0, 0.0, 1.0)
+    elif op == "Tm":
+        state.matrix = tuple(float(v) for v in operands[:4])
+    elif op == "Tr":
+        state.invisible = int(operands[0]) in (3, 7)
+    elif op == "cs":
+        state.space = str(operands[0])
+        state.fill = (0.0, 0.0, 0.0, 1.0) if state.space == "/DeviceCMYK" else (0.0,)
+    elif op in ("sc", "scn", "k", "g"):
+        state.fill = _numbers(operands)
+        if op in ("k", "g"):
+            state.space = "/DeviceCMYK" if op == "k" else "/DeviceGray"
+
+
+def _numbers(operands) -> tuple[float, ...]:
+    """The numeric operands of a colour operator (a pattern's name is left out)."""
+    values = []
+    for value in operands:
+        try:
+            values.append(float(value))
+        except (TypeError, ValueError):
+            continue
+    return tuple(values)
+
+
+def _printed_size(state: _TextState, ctm) -> float:
+    """The text size in points as printed: Tf times the vertical scale of the text
+    matrix and the CTM."""
+    a, b, c, d = state.matrix
+    m = _multiply([a, b, c, d, 0, 0], ctm)
+    return abs(state.size) * math.hypot(m[2], m[3])
+
+
+def _small_text_visitor(found: dict[tuple[str, int], list[float]]):
+    """A ``_walk_content`` visitor that collects, per colour label, the sizes of the
+    text runs under SMALL_TEXT_PT printed in more than one ink."""
+    state, saved = _TextState(), []
+
+    def visit(op, operands, ctm, resources) -> None:
+        nonlocal state
+        if op == "q":
+            saved.append(_TextState(**vars(state)))
+        elif op == "Q":
+            state = saved.pop() if saved else state
+        elif op in _TEXT_SHOWING:
+            size = _printed_size(state, ctm)
+            cmyk = _cmyk_of(state.space, state.fill, resources)
+            if not state.invisible and cmyk and size < SMALL_TEXT_PT - 0.01 and _inks(cmyk) > 1:
+                found.setdefault((_ink_label(cmyk), _inks(cmyk)), []).append(size)
+        else:
+            _set_text_state(state, op, operands)
+    return visit
+
+
+def small_text_ink_problems(pdf, shown: str) -> list[Problem]:
+    """Warnings, one line per page and colour: text under 8 pt filled in more than one
+    ink (rich black included), which blurs when the plates do not register exactly."""
+    problems = []
+    for number, page in enumerate(pdf.pages, start=1):
+        found: dict[tuple[str, int], list[float]] = {}
+        _walk_content(page, [1, 0, 0, 1, 0, 0], _small_text_visitor(found))
+        for (label, inks), sizes in sorted(found.items()):
+            low, high = min(sizes), max(sizes)
+            span = f"{low:.1f} pt" if high - low < 0.05 else f"{low:.1f}-{high:.1f} pt"
+            problems.append(Problem(
+                shown, number, f"{len(sizes)} text run(s) of {span} in {inks} inks ({label}): "
+                f"text under {SMALL_TEXT_PT:g} pt should print in one ink (100 % K or one "
+                "process colour; layouts/tokens.css)", warning=True))
+    return problems
+
+
 # --------------------------------------------------------------------------- boxes
 def _box_problems(pdf, shown: str, bleed_mm: float) -> list[Problem]:
     problems = []
@@ -289,7 +418,8 @@ def _read_record(path: Path) -> dict:
 
 def _preflight_key(project: Project, data: bytes, profile: str) -> str:
     fonts = sorted((p.name, p.stat().st_size) for p in (project.layouts_dir / "fonts").glob("*"))
-    settings = json.dumps([project.options, fonts, profile, MIN_DPI], sort_keys=True, default=str)
+    settings = json.dumps([project.options, fonts, profile, MIN_DPI, SMALL_TEXT_PT, "inks"],
+                          sort_keys=True, default=str)
     return hashlib.sha256(data + settings.encode("utf-8")).hexdigest()
 
 
@@ -305,13 +435,15 @@ def check_pdf(project: Project, doc: str, lang: str,
     key = _preflight_key(project, path.read_bytes(), profile)
     cached = record.get("preflight")
     if isinstance(cached, dict) and cached.get("key") == key:
-        problems = [Problem(shown, p[0], p[1]) for p in cached.get("problems", [])]
+        problems = [Problem(shown, p[0], p[1], bool(p[2:3] and p[2]))
+                    for p in cached.get("problems", [])]
         pages = int(cached.get("pages", 0))
     else:
         problems, pages = _inspect(project, path, shown, doc, profile)
         if Project.record_path(path).exists():
             record["preflight"] = {"key": key, "pages": pages,
-                                   "problems": [[p.page, p.message] for p in problems]}
+                                   "problems": [[p.page, p.message, p.warning]
+                                                for p in problems]}
             atomic_write_bytes(Project.record_path(path),
                                json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"))
     for warning in record.get("warnings", []) if isinstance(record, dict) else []:
@@ -336,6 +468,7 @@ def _inspect(project: Project, path: Path, shown: str, doc: str,
         pages = len(pdf.pages)
         if not screen:
             problems += _box_problems(pdf, shown, project.settings.bleed_mm)
+            problems += small_text_ink_problems(pdf, shown)
             multiple = project.settings.page_multiple(doc)
             if pages % multiple:
                 problems.append(Problem(shown, None, f"{pages} pages: a {doc} must have a multiple "

@@ -17,6 +17,8 @@ records) page by page, once, and records:
   page, attributed to the heading's message; a justified line broken too early;
   a note whose text is printed on another page than its first call (or not at
   all), attributed to the note's text (or, failing that, to the message calling it);
+  a word hyphenated across a page turn; a URL or document symbol hyphenated at
+  a line end (read back from the lines, whatever the markup);
 - **overflows**: the build's own warnings (kept in the build record and failed
   by the preflight), each text run or image that runs past the text area.
 
@@ -29,11 +31,13 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import asdict, dataclass, field, replace
+from itertools import pairwise
 from math import inf
 
 from markupsafe import Markup, escape
 
 from pressroom.render import engine
+from pressroom.text import markup
 
 MM_PER_PX = engine.MM_PER_PX  # the engine lays out in CSS pixels
 TOLERANCE_MM = 0.5
@@ -106,7 +110,8 @@ class Region:
 
 @dataclass
 class Issue:
-    kind: str  # "overflow", "heading-at-foot", "short-line" or "note-away"
+    kind: str  # "overflow", "heading-at-foot", "short-line", "note-away",
+    #            "page-turn-hyphen", "hyphenated-address"
     page: int
     frame: str
     by_mm: float
@@ -123,6 +128,12 @@ class Issue:
                     f"{self.call_page} ({doc}); notes must sit on the page of their first call")
         if self.kind == "heading-at-foot":
             return f"heading left alone at the foot of {where}"
+        if self.kind == "hyphenated-address":
+            return (f"URL or document symbol hyphenated on {where} (\"{self.text}\"); "
+                    "write it as a link or check its spelling")
+        if self.kind == "page-turn-hyphen":
+            return (f"word hyphenated across the page turn after {where} "
+                    f"(\"{self.text}\"); rephrasing a line above moves the break")
         if self.kind == "short-line":
             return (f"line broken too early on {where} (\"{self.text}\" alone on a line "
                     "of justified text); a word joiner or a rephrasing helps")
@@ -216,6 +227,9 @@ def survey(document: engine.Document, plain_keys: dict[str, str] | None = None) 
         walk = _walk_page(found, page)
         if plain_keys:
             _running_heads(found, page, plain_keys)
+        _hyphenated_addresses(found, page)
+        if page.number < found.pages:
+            _page_turn_hyphen(found, page)
         if walk.last_line[2] and page.number < found.pages:
             found.issues[("heading", page.number)] = Issue(
                 "heading-at-foot", page.number, "heading", 0.0, walk.last_line[1])
@@ -386,6 +400,71 @@ def _running_heads(found: Survey, page: engine.Page, plain_keys: dict[str, str])
             found.regions[(plain_keys[text], page.number, "running head", -1)] = [
                 min(r.x for r in runs), min(r.y for r in runs),
                 max(r.right for r in runs), max(r.bottom for r in runs), 0.0]
+
+
+AUTO_HYPHEN = "-"  # added at a line end WeasyPrint hyphenates (print.css: hyphenate-character)
+
+
+def _page_turn_hyphen(found: Survey, page: engine.Page) -> None:
+    """A word hyphenated across a page turn: the last line of the page's text flow
+    (not the footnotes, running heads or a positioned box) ends with an automatic
+    hyphen. WeasyPrint has no ``hyphenate-limit-last``: this is reported only."""
+    lines = list(_flow_lines(page.root))
+    if not lines:
+        return
+    last = max(lines, key=lambda line: line.margin.bottom)
+    texts = [t for t in last.texts() if t.text]
+    if not texts or not texts[-1].text.endswith(AUTO_HYPHEN):
+        return
+    words = "".join(t.text for t in texts).split()
+    found.issues[("page-turn-hyphen", page.number)] = Issue(
+        "page-turn-hyphen", page.number, "text", 0.0, _last_key(last) or _first_key(last),
+        words[-1][:60] if words else "")
+
+
+def _hyphenated_addresses(found: Survey, page: engine.Page) -> None:
+    """A URL, e-mail address or document symbol hyphenated at a line end ("ht-" /
+    "tps://…"), in the text or the notes: read back from the lines themselves,
+    whatever markup the text came with."""
+    for block in page.root.descendants():
+        lines = [c for c in block.children if c.kind == engine.LINE and c.children]
+        for this, following in pairwise(lines):
+            texts = [t.text for t in this.texts() if t.text]
+            if not texts or not texts[-1].endswith(AUTO_HYPHEN):
+                continue
+            before = "".join(texts).split()
+            after = "".join(t.text for t in following.texts()).split()
+            if not before or not after:
+                continue
+            word = before[-1][:-1] + after[0]
+            if markup.is_address(word):
+                found.issues[("hyphenated-address", page.number, word)] = Issue(
+                    "hyphenated-address", page.number, "text", 0.0, _last_key(this),
+                    f"{before[-1]} {after[0]}"[:60])
+
+
+def _flow_lines(box: engine.Box):
+    """The lines of the page's text flow, in document order."""
+    for child in box.children:
+        if child.kind in (engine.MARGIN, engine.FOOTNOTES) or child.positioned:
+            continue
+        if child.kind == engine.LINE:
+            if child.children:
+                yield child
+            continue
+        yield from _flow_lines(child)
+
+
+def _last_key(line: engine.Box) -> str | None:
+    """The message printed at the end of a line (the innermost span holding its last text)."""
+    key, box = None, line
+    while box.children:
+        holding = [c for c in box.children if c.texts()]
+        if not holding:
+            break
+        box = holding[-1]
+        key = box.get("data-msg") or key
+    return key
 
 
 def _first_key(line: engine.Box) -> str | None:

@@ -211,9 +211,75 @@ WORD_JOINER = "\u2060"  # no line break here; default-ignorable: prints nothing
 # English, Spanish and French book typography (Chicago, RAE, Lexique de
 # l'Imprimerie nationale): inside the superscript, not a link, never a break.
 CALL_SEPARATOR = f'{WORD_JOINER}<span class="call-sep">,</span>{WORD_JOINER}'
+ZERO_WIDTH_SPACE = "\u200b"  # a line break may come here; prints nothing
 _TAGS = {"em_open": "<em>", "em_close": "</em>", "strong_open": "<strong>",
          "strong_close": "</strong>", "link_close": "</a>", "lang_close": "</span>"}
 _ENDS_WORD = ("text", "em_close", "strong_close", "link_close", "lang_close")
+
+
+# URLs, e-mail addresses and UN document symbols are never hyphenated (a span the
+# stylesheet gives ``hyphens: none``). A URL or address may break after "/" or
+# "." (a zero-width space, which text extraction leaves out), never after
+# one of its hyphens (a word joiner: a reader would take it for a hyphenation); a
+# symbol ("A/RES/71/1", "CMW/C/GC/4-CRC/C/GC/23") does not break at all (a word
+# joiner after each "/" and "-").
+_URL = (r"(?:https?://|mailto:|www\.)[^\s<>«»\"“”‘’]+"
+        r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+        r"|(?<![\w@/.-])[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*"
+        r"\.(?:org|int|com|net|edu|gov|info)(?:/[^\s<>«»\"“”‘’]*)?(?![\w-])")
+_PART = r"/[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*"  # "/RES", "/WG.6", "/Add.1"
+_SYMBOL = rf"(?<![\w/.])[A-Z]{{1,6}}(?:{_PART})+(?:-[A-Z]{{1,6}}(?:{_PART})+)*(?![\w/])"
+_ADDRESS = re.compile(f"(?P<url>{_URL})|(?P<symbol>{_SYMBOL})", re.IGNORECASE)
+_SYMBOL_RE = re.compile(_SYMBOL)
+_BREAK_AFTER = re.compile(r"(?<=/)(?!/)|(?<=\.)(?=\w)")
+_TRAILING = ".,;:!?)]"
+_LEAD = re.compile(r"\s[(\[«“\"‘\u00a0\u202f]*(?=$)")  # the space before an address
+_AROUND = re.compile(r"^[(\[«“\"‘]+|[)\]»”\"’.,;:!?]+$")
+
+
+def _url_html(url: str, lead: str = "") -> str:
+    pieces = [escape(p, quote=False).replace("-", "-" + WORD_JOINER)  # no break after "-"
+              for p in _BREAK_AFTER.split(url) if p]
+    return f'<span class="url">{lead}' + ZERO_WIDTH_SPACE.join(pieces) + "</span>"
+
+
+def _symbol_html(symbol: str, lead: str = "") -> str:
+    # word joiners rather than ``white-space: nowrap``: a nowrap span makes
+    # WeasyPrint break a hyphenated line too early ("Rap-" alone on its line)
+    joined = re.sub(r"(?<=[/-])", WORD_JOINER, escape(symbol, quote=False))
+    return f'<span class="doc-symbol">{lead}{joined}</span>'
+
+
+def protect_addresses(run: str) -> str:
+    """``run`` as escaped HTML, each URL, e-mail address and document symbol in it
+    wrapped in a span that keeps it from being hyphenated (print.css)."""
+    out, pos = [], 0
+    for match in _ADDRESS.finditer(run):
+        found = match.group()
+        if match.group("url"):
+            found = found.rstrip(_TRAILING)
+        elif not _SYMBOL_RE.fullmatch(found):  # case matters for symbols
+            continue
+        # The span takes the space before it (and an opening bracket or quote): a
+        # span that starts with no break opportunity inside it and does not fit at
+        # the end of a line makes WeasyPrint 70 hyphenate the line's first word
+        # and break there ("Rap-" alone on its line).
+        lead = _LEAD.search(run, pos, match.start())
+        start = lead.start() if lead else match.start()
+        out.append(escape(run[pos:start], quote=False))
+        shown = escape(run[start:match.start()], quote=False)
+        out.append(_url_html(found, shown) if match.group("url") else _symbol_html(found, shown))
+        pos = match.start() + len(found)
+    out.append(escape(run[pos:], quote=False))
+    return "".join(out)
+
+
+def is_address(word: str) -> bool:
+    """Whether ``word`` (punctuation around it aside) is a URL, an e-mail address or a
+    document symbol: what must never be hyphenated."""
+    word = _AROUND.sub("", word)
+    match = _ADDRESS.fullmatch(word)
+    return bool(match and (match.group("url") or _SYMBOL_RE.fullmatch(word)))
 
 
 def footnote_ids(text: str) -> list[str]:
@@ -240,7 +306,7 @@ def _iter_html(items: list, footnote: Callable[[str], str] | None) -> Iterator[s
     previous, last = "", ""
     for item in items:
         if isinstance(item, str):
-            kind, html = "text", escape(item, quote=False)
+            kind, html = "text", protect_addresses(item)
         elif item.type == "footnote_ref":
             kind = item.type
             if footnote is None:
@@ -264,6 +330,18 @@ def _iter_html(items: list, footnote: Callable[[str], str] | None) -> Iterator[s
         previous = kind
 
 
+_ADDRESS_LINK = re.compile(r'( ?)(<a href="[^"]*">)<span class="url">([^<]*)</span></a>')
+
+
+def _space_into_address_links(html: str) -> str:
+    """``see <a><span class="url">x.org</span></a>`` -> ``see<span class="url">
+    <a>x.org</a></span>``: a link whose text is an address goes inside the span,
+    with the space before it, for the reason given in :func:`protect_addresses`
+    (the space is not put inside the link, where it would make a link of no width
+    at the end of the line before)."""
+    return _ADDRESS_LINK.sub(r'<span class="url">\1\2\3</a></span>', html)
+
+
 def to_html(text: str,
             footnote: Callable[[str], str] | None = None,
             typography: Typography | None = None) -> str:
@@ -272,7 +350,8 @@ def to_html(text: str,
     ``footnote(id)`` returns the HTML for a reference (raise MarkupError for an
     unknown id); ``typography(s)`` transforms the text (see the module's doc).
     """
-    return "".join(_iter_html(_typeset(parse(text), typography), footnote))
+    return _space_into_address_links(
+        "".join(_iter_html(_typeset(parse(text), typography), footnote)))
 
 
 def to_plain(text: str, typography: Typography | None = None) -> str:
