@@ -101,6 +101,24 @@ def french_built(tmp_path_factory):
                              f"{sorted(set(before.items()) ^ set(after.items()))}")
 
 
+@pytest.fixture(scope="session")
+def real_built(tmp_path_factory):
+    """A copy of the repository's own content, catalogues and layouts with the six
+    print PDFs (en, es, fr × both documents) built once for the session, read only."""
+    from pressroom.production import builder
+
+    root = tmp_path_factory.mktemp("real-built") / "proj"
+    for name in ("content", "layouts", "locales"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    project = load_project(root)
+    results = builder.build(project, ["en", "es", "fr"], list(project.documents))
+    assert not any(r.skipped for r in results)
+    before = _contents(project.root)
+    yield project
+    assert _contents(project.root) == before, "a test changed the shared real build"
+
+
 def _contents(root: Path) -> dict[str, str]:
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(root.rglob("*")) if p.is_file()}

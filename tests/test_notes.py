@@ -226,15 +226,13 @@ def notes_away(project, langs: list[str], docs: list[str]) -> list[str]:
 
 
 @pytest.mark.e2e
-def test_the_real_publications_print_every_note_on_the_page_of_its_call(tmp_path):
+def test_the_real_publications_print_every_note_on_the_page_of_its_call(real_built):
     """The six print PDFs of the repository's content and catalogues: no note away,
     and the page counts the policy wants (each language of a document the same)."""
     from pressroom.model.config import policy
-    from pressroom.production import builder
 
-    project = real_project(tmp_path)
+    project = real_built
     langs, docs = ["en", "es", "fr"], list(project.documents)
-    builder.build(project, langs, docs, jobs=1)
     assert notes_away(project, langs, docs) == []
     assert not [f for f in qa.findings(project, langs, docs) if f.message.startswith("note ")]
     for doc in docs:
