@@ -11,10 +11,12 @@ from __future__ import annotations
 # WeasyPrint takes more than half a second to import: it is imported where a
 # document is rendered (pressroom.render.engine, sandbox), so that a no-op build
 # or `invoke check` stays fast.
+import contextlib
 import io
 import json
 import math
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -322,18 +324,26 @@ def render_html(project: Project, doc: Document, loc: Localizer, *,
 def _render_document(project: Project, html: str, fetcher: SandboxFetcher) -> engine.Document:
     """Lay out ``html`` (see :func:`pressroom.render.engine.render`); a URL the
     sandbox refused becomes the user's error, naming the file."""
+    with _engine_errors(project, fetcher):
+        document = engine.render(html, base_url=project.layouts_dir.as_uri() + "/",
+                                 url_fetcher=fetcher)
+    return document
+
+
+@contextlib.contextmanager
+def _engine_errors(project: Project, fetcher: SandboxFetcher) -> Iterator[None]:
+    """The engine's failures as the user's errors: a URL the sandbox refused names
+    the file; anything else is "WeasyPrint failed" with its message."""
     from pressroom.render.sandbox import RefusedURL
 
     try:
-        document = engine.render(html, base_url=project.layouts_dir.as_uri() + "/",
-                                 url_fetcher=fetcher)
+        yield
     except (Exception, RefusedURL) as exc:  # RefusedURL is not an Exception (WeasyPrint's rule)
         if fetcher.refused:
             raise _refusal(project, fetcher.refused[0]) from None
         raise RenderError(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from None
     if fetcher.refused:
         raise _refusal(project, fetcher.refused[0])
-    return document
 
 
 def _refusal(project: Project, refused: RefusedURL) -> RenderError:
@@ -367,17 +377,9 @@ def _pdf_options(project: Project, profile: str, html: str) -> dict[str, Any]:
 
 def _pdf_bytes(project: Project, document: engine.Document, profile: str, html: str,
                fetcher: SandboxFetcher) -> bytes:
-    from pressroom.render.sandbox import RefusedURL
-
     buffer = io.BytesIO()
-    try:  # images are fetched when the PDF is drawn: refusals can come from here too
+    with _engine_errors(project, fetcher):  # images are fetched when the PDF is drawn
         engine.write_pdf(document, buffer, **_pdf_options(project, profile, html))
-    except (Exception, RefusedURL) as exc:  # RefusedURL is not an Exception (WeasyPrint's rule)
-        if fetcher.refused:
-            raise _refusal(project, fetcher.refused[0]) from None
-        raise RenderError(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from None
-    if fetcher.refused:
-        raise _refusal(project, fetcher.refused[0])
     return buffer.getvalue()
 
 
