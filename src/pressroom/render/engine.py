@@ -21,6 +21,7 @@ a WeasyPrint upgrade that changes the box tree or the PDF objects fails there fi
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -338,4 +339,35 @@ def write_pdf(document: Document, target: BinaryIO, *, variant: str | None = Non
         def finish(_document: Any, pdf: Any) -> None:
             finisher(PdfFile(pdf))
         options["finisher"] = finish
-    document._document.write_pdf(target, **options)
+    with _passage_languages():
+        document._document.write_pdf(target, **options)
+
+
+@contextlib.contextmanager
+def _passage_languages() -> Iterator[None]:
+    """While a PDF is written: each structure element made for an HTML element with
+    its own ``lang`` (a passage in another language, ``<span lang="en">``) gets that
+    ``/Lang``, which WeasyPrint 70 writes only for the whole document, so that a
+    screen reader switches voices. WeasyPrint builds the structure tree in
+    ``weasyprint.pdf.tags._build_box_tree`` (recursively, by its module name): the
+    function is wrapped for the time of the write."""
+    import pydyf
+    from weasyprint.pdf import tags
+
+    build = tags._build_box_tree
+
+    def with_lang(box: Any, *args: Any) -> Iterator[Any]:
+        element = getattr(box, "element", None)
+        lang = None
+        if element is not None and getattr(box, "element_tag", None) not in ("html", "body"):
+            lang = element.get("lang")
+        for made in build(box, *args):
+            if lang and "Lang" not in made:
+                made["Lang"] = pydyf.String(lang)
+            yield made
+
+    tags._build_box_tree = with_lang
+    try:
+        yield
+    finally:
+        tags._build_box_tree = build
