@@ -631,9 +631,10 @@ def keep_words(document: engine.Document, passes: int = PAGE_TURN_PASSES) -> eng
     page. A change is kept only if the document does not get longer, that page
     turn is mended, and no other issue appears (no note leaves its call's page,
     no other word is hyphenated at a page turn, no heading is left at a foot, no
-    justified line is broken too early). Call it after :func:`keep_notes`. What
-    it cannot mend (a hard hyphen, as in "Inter-Agency", reads the same as an
-    added one in the boxes) :func:`survey` still reports."""
+    justified line is broken too early). Call it after :func:`keep_notes`. The
+    boxes do not tell a hard hyphen ("Inter-" / "Agency") from an added one: a
+    line that ends the same without automatic hyphenation is left as it is.
+    What it cannot mend, :func:`survey` still reports."""
     found = survey(document)
     tried: set[tuple[int, str]] = set()
     for _ in range(passes):
@@ -646,7 +647,17 @@ def keep_words(document: engine.Document, passes: int = PAGE_TURN_PASSES) -> eng
         trial_found = survey(trial)
         if _mended(document, found, trial, trial_found, page):
             document, found = trial, trial_found
+        elif style == NO_HYPHENS and _last_line(trial, page) == _last_line(document, page):
+            # not an automatic hyphen (a hard one, "Inter-Agency", or a soft hyphen
+            # of the text): the line stays, and so does the warning
+            tried.update(_word_changes(document, page))
     return document
+
+
+def _last_line(document: engine.Document, number: int) -> str | None:
+    """The text of the last line of page ``number``'s flow."""
+    chain = _first_line_below(document.pages[number - 1].root, -inf, [], True)
+    return None if chain is None else "".join(t.text for t in chain[-1].texts())
 
 
 def _turns(found: Survey) -> list[int]:
