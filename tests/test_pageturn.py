@@ -67,6 +67,23 @@ def test_a_word_hyphenated_at_the_foot_of_page_1_is_kept_whole():
     assert kept.styles == {paragraph(document): layout.NO_HYPHENS}
 
 
+def test_two_page_turns_are_mended_in_one_layout(monkeypatch):
+    text = "a a " + WORDS
+    document = engine.render(page_html(text, f'<p style="break-before: page">{text}</p>'))
+    assert len(document) == 4 and turns(document) == [1, 3]
+    layouts = []
+    real = engine.Document.relayout
+
+    def counted(self, styles):
+        layouts.append(dict(styles))
+        return real(self, styles)
+
+    monkeypatch.setattr(engine.Document, "relayout", counted)
+    kept = layout.keep_words(document)
+    assert turns(kept) == [] and len(kept) == 4
+    assert len(layouts) == 1 and set(layouts[0].values()) == {layout.NO_HYPHENS}
+
+
 def test_a_page_without_a_hyphen_at_its_foot_is_not_laid_out_again(monkeypatch):
     document = engine.render(page_html(WORDS))
     assert turns(document) == []
@@ -121,8 +138,8 @@ def test_a_change_that_sends_a_note_away_is_not_kept():
     after = layout.Survey(pages=2)
     after.issues[("note", "3")] = layout.Issue("note-away", 2, "footnotes", 0.0, None, "3", 1)
     document = engine.render(page_html("a a " + WORDS))
-    assert layout._mended(document, before, document, before, 1)
-    assert not layout._mended(document, before, document, after, 1)
+    assert layout._mended(document, before, document, before, {1})
+    assert not layout._mended(document, before, document, after, {1})
 
 
 @pytest.mark.e2e

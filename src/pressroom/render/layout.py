@@ -635,7 +635,7 @@ def keep_words(document: engine.Document, passes: int = PAGE_TURN_PASSES) -> eng
     boxes do not tell a hard hyphen ("Inter-" / "Agency") from an added one: a
     line that ends the same without automatic hyphenation is left as it is.
     What it cannot mend, :func:`survey` still reports."""
-    found = survey(document)
+    document, found = _all_at_once(document, survey(document))
     tried: set[tuple[int, str]] = set()
     for _ in range(passes):
         change = _next_change(document, found, tried)
@@ -645,13 +645,27 @@ def keep_words(document: engine.Document, passes: int = PAGE_TURN_PASSES) -> eng
         tried.add((element, style))
         trial = document.relayout({element: style})
         trial_found = survey(trial)
-        if _mended(document, found, trial, trial_found, page):
+        if _mended(document, found, trial, trial_found, {page}):
             document, found = trial, trial_found
         elif style == NO_HYPHENS and _last_line(trial, page) == _last_line(document, page):
             # not an automatic hyphen (a hard one, "Inter-Agency", or a soft hyphen
             # of the text): the line stays, and so does the warning
             tried.update(_word_changes(document, page))
     return document
+
+
+def _all_at_once(document: engine.Document, found: Survey) -> tuple[engine.Document, Survey]:
+    """First, one layout with every hyphenated paragraph at a page turn without
+    automatic hyphenation: kept if it mends them all (one layout, not one each)."""
+    turns = _turns(found)
+    changes = dict(change for page in turns for change in _word_changes(document, page)[:1])
+    if len(turns) < 2 or len(changes) != len(turns):
+        return document, found
+    trial = document.relayout(changes)
+    trial_found = survey(trial)
+    if _mended(document, found, trial, trial_found, set(turns)):
+        return trial, trial_found
+    return document, found
 
 
 def _last_line(document: engine.Document, number: int) -> str | None:
@@ -693,12 +707,12 @@ def _word_changes(document: engine.Document, number: int) -> list[tuple[int, str
 
 
 def _mended(before: engine.Document, found: Survey, after: engine.Document,
-            after_found: Survey, page: int) -> bool:
-    """``after`` is no longer, mends the page turn after ``page``, and brings no
+            after_found: Survey, pages: set[int]) -> bool:
+    """``after`` is no longer, mends the page turns after ``pages``, and brings no
     new issue (by kind: never more of them)."""
     if len(after) > len(before):
         return False
-    if not set(_turns(after_found)) <= set(_turns(found)) - {page}:
+    if not set(_turns(after_found)) <= set(_turns(found)) - pages:
         return False
     if not _notes_away_set(after_found) <= _notes_away_set(found):
         return False
