@@ -11,7 +11,8 @@ caused them, at the line a translator edits::
 - a heading left alone at the foot of a page;
 - a note printed on another page than its first call (at the line of the note's
   text, or of the message that calls it);
-- a word hyphenated across a page turn (a warning: WeasyPrint cannot forbid it);
+- a word hyphenated across a page turn that the build could not mend (a warning:
+  WeasyPrint cannot forbid it, see :func:`pressroom.render.layout.keep_words`);
 - a document longer than its ``max_pages`` (policy): the messages that take the
   most room compared with the source language are named, with the millimetres
   of text height they add.

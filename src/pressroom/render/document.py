@@ -385,9 +385,11 @@ def _pdf_bytes(project: Project, document: engine.Document, profile: str, html: 
 
 def _lay_out(project: Project, doc: Document, html: str, profile: str,
              fetcher: SandboxFetcher) -> engine.Document:
-    """The document laid out, each note on the page of its first call, padded with
-    blank pages to the page multiple."""
+    """The document laid out, each note on the page of its first call, no word
+    hyphenated across a page turn where a change of its paragraph can help (with
+    the notes kept), padded with blank pages to the page multiple."""
     document = layout.keep_notes(_render_document(project, html, fetcher))
+    document = layout.keep_words(document)
     multiple = project.settings.page_multiple(doc.name)
     pages = len(document.pages)
     if multiple > 1 and pages % multiple and profile in ("print", "proof"):

@@ -408,7 +408,8 @@ AUTO_HYPHEN = "-"  # added at a line end WeasyPrint hyphenates (print.css: hyphe
 def _page_turn_hyphen(found: Survey, page: engine.Page) -> None:
     """A word hyphenated across a page turn: the last line of the page's text flow
     (not the footnotes, running heads or a positioned box) ends with an automatic
-    hyphen. WeasyPrint has no ``hyphenate-limit-last``: this is reported only."""
+    hyphen. WeasyPrint has no ``hyphenate-limit-last``: :func:`keep_words` mends
+    what it can at build time, and what is left is reported."""
     lines = list(_flow_lines(page.root))
     if not lines:
         return
@@ -611,6 +612,119 @@ def _first_line_below(box: engine.Box, limit: float, chain: list[engine.Box],
         if found is not None:
             return found
     return None
+
+
+# --------------------------------------------------------------------------- page turns
+PAGE_TURN_PASSES = 6  # layouts again at most (each tries one change for one page)
+# How a paragraph whose last line on a page ends with a hyphen keeps the word
+# whole: it is laid out without automatic hyphenation (its lines break again),
+# or the hyphenated line goes to the next page with the rest of the paragraph.
+NO_HYPHENS, LINE_OVER = "hyphens: manual", "widows: {}"
+_COUNTED = ("overflow", "heading-at-foot", "short-line", "note-away", "hyphenated-address")
+
+
+def keep_words(document: engine.Document, passes: int = PAGE_TURN_PASSES) -> engine.Document:
+    """The document laid out again so that no word is hyphenated across a page
+    turn (WeasyPrint 70 has no ``hyphenate-limit-last``). For each page whose
+    last line of the flow ends with a hyphen, the paragraph is laid out without
+    automatic hyphenation, or else its last line on the page goes to the next
+    page. A change is kept only if the document does not get longer, that page
+    turn is mended, and no other issue appears (no note leaves its call's page,
+    no other word is hyphenated at a page turn, no heading is left at a foot, no
+    justified line is broken too early). Call it after :func:`keep_notes`. The
+    boxes do not tell a hard hyphen ("Inter-" / "Agency") from an added one: a
+    line that ends the same without automatic hyphenation is left as it is.
+    What it cannot mend, :func:`survey` still reports."""
+    document, found = _all_at_once(document, survey(document))
+    tried: set[tuple[int, str]] = set()
+    for _ in range(passes):
+        change = _next_change(document, found, tried)
+        if change is None:
+            break
+        page, element, style = change
+        tried.add((element, style))
+        trial = document.relayout({element: style})
+        trial_found = survey(trial)
+        if _mended(document, found, trial, trial_found, {page}):
+            document, found = trial, trial_found
+        elif style == NO_HYPHENS and _last_line(trial, page) == _last_line(document, page):
+            # not an automatic hyphen (a hard one, "Inter-Agency", or a soft hyphen
+            # of the text): the line stays, and so does the warning
+            tried.update(_word_changes(document, page))
+    return document
+
+
+def _all_at_once(document: engine.Document, found: Survey) -> tuple[engine.Document, Survey]:
+    """First, one layout with every hyphenated paragraph at a page turn without
+    automatic hyphenation: kept if it mends them all (one layout, not one each)."""
+    turns = _turns(found)
+    changes = dict(change for page in turns for change in _word_changes(document, page)[:1])
+    if len(turns) < 2 or len(changes) != len(turns):
+        return document, found
+    trial = document.relayout(changes)
+    trial_found = survey(trial)
+    if _mended(document, found, trial, trial_found, set(turns)):
+        return trial, trial_found
+    return document, found
+
+
+def _last_line(document: engine.Document, number: int) -> str | None:
+    """The text of the last line of page ``number``'s flow."""
+    chain = _first_line_below(document.pages[number - 1].root, -inf, [], True)
+    return None if chain is None else "".join(t.text for t in chain[-1].texts())
+
+
+def _turns(found: Survey) -> list[int]:
+    return sorted(issue.page for issue in found.issues.values()
+                  if issue.kind == "page-turn-hyphen")
+
+
+def _next_change(document: engine.Document, found: Survey,
+                 tried: set[tuple[int, str]]) -> tuple[int, int, str] | None:
+    """The first change not tried yet for a page turn: (page, element, style)."""
+    for page in _turns(found):
+        for element, style in _word_changes(document, page):
+            if (element, style) not in tried:
+                return page, element, style
+    return None
+
+
+def _word_changes(document: engine.Document, number: int) -> list[tuple[int, str]]:
+    """The changes that may keep whole the word hyphenated after page ``number``:
+    its paragraph without automatic hyphenation; its lines on the next page and
+    the hyphenated one as widows."""
+    chain = _first_line_below(document.pages[number - 1].root, -inf, [], True)
+    element = chain[-2].element if chain is not None and len(chain) > 1 else None
+    if element is None:
+        return []
+    after = [box for box in document.pages[number].root.descendants()
+             if box.element == element and box.block_container]
+    lines = sum(1 for box in after[:1] for c in box.children if c.kind == engine.LINE)
+    changes = [(element, NO_HYPHENS)]
+    if lines:
+        changes.append((element, LINE_OVER.format(lines + 1)))
+    return changes
+
+
+def _mended(before: engine.Document, found: Survey, after: engine.Document,
+            after_found: Survey, pages: set[int]) -> bool:
+    """``after`` is no longer, mends the page turns after ``pages``, and brings no
+    new issue (by kind: never more of them)."""
+    if len(after) > len(before):
+        return False
+    if not set(_turns(after_found)) <= set(_turns(found)) - pages:
+        return False
+    if not _notes_away_set(after_found) <= _notes_away_set(found):
+        return False
+    return all(_count(after_found, kind) <= _count(found, kind) for kind in _COUNTED)
+
+
+def _notes_away_set(found: Survey) -> set[str]:
+    return {issue.text for issue in found.issues.values() if issue.kind == "note-away"}
+
+
+def _count(found: Survey, kind: str) -> int:
+    return sum(1 for issue in found.issues.values() if issue.kind == kind)
 
 
 def page_summary(regions: list[dict]) -> dict[str, list[tuple[int, str]]]:
