@@ -24,6 +24,13 @@ records) page by page, once, and records:
 
 The result is plain data (JSON-ready), saved beside the PDF as
 ``<pdf>.layout.json`` and read by ``check --layout``, ``locate`` and ``screenshots``.
+
+Two passes mend what the survey finds before the PDF is written, each by laying
+the document out again with CSS added to a few elements
+(:meth:`pressroom.render.engine.Document.relayout`): :func:`keep_notes` until every
+note sits on the page of its first call, then :func:`keep_words` until no word is
+hyphenated across a page turn; a change is kept only if the document gets no
+longer, and what cannot be mended stays an issue.
 """
 
 from __future__ import annotations
