@@ -130,6 +130,14 @@ def french_built_copy(french_built, tmp_path):
     return copy_project(french_built.root, tmp_path / "proj")
 
 
+def git(root, *args):
+    """Run git in ``root`` with a throwaway identity (manifests record the commit)."""
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True,
+                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "HOME": str(root),
+                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e",
+                        "PATH": "/usr/bin:/bin"})
+
+
 # --------------------------------------------------------------------------- the tasks
 def _environment() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("INVOKE_")}

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import invoke_tasks, make_project, translated_project
+from conftest import git, invoke_tasks, make_project, translated_project
 
 import pressroom
 from pressroom import fsutil
@@ -355,13 +355,6 @@ def test_environment_differences_one_line_each_against_the_lock():
         ("pillow not recorded, 13.0.0 installed (uv.lock: 12.0.0 or 13.0.0): the PDF was built "
         "outside the locked environment"),
         "pango not recorded, 1.50.12 here (system library, not pinned by uv.lock)"]
-
-
-def git(root, *args):
-    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True,
-                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "HOME": str(root),
-                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e",
-                        "PATH": "/usr/bin:/bin"})
 
 
 @pytest.mark.e2e

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 
 import pytest
-from conftest import make_project, translated_project
+from conftest import git, make_project, translated_project
 from fixture_translations import FR, fill
 
 from pressroom.errors import ConfigError
@@ -369,13 +368,6 @@ def test_a_language_variant_of_an_image_is_picked_and_rebuilds(french):
 
 
 # --------------------------------------------------------------------------- manifest
-def git(root, *args):
-    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True,
-                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "HOME": str(root),
-                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e",
-                        "PATH": "/usr/bin:/bin"})
-
-
 @pytest.mark.e2e
 def test_manifest_records_the_inputs_and_verify_rebuilds_the_same_pdf(french_built_copy,
                                                                       invoke_in):

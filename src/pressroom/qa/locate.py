@@ -26,8 +26,6 @@ from pressroom.model.config import Project
 from pressroom.qa.layout_qa import load_layout
 from pressroom.render.layout import describe_pages, message_key, page_summary
 
-Key = tuple[str | None, str]
-
 
 def located(project: Project, lang: str) -> dict[str, dict[str, str]]:
     """{doc: {message key: comment}} for each document with print layout data in ``lang``."""
@@ -53,17 +51,15 @@ def _location_doc(comment: str) -> str:
     return match.group("doc") if match else ""
 
 
-def apply(project: Project, catalog, found: dict[str, dict[str, str]],
-          previous: dict[Key, list[str]] | None = None) -> None:
+def apply(project: Project, catalog, found: dict[str, dict[str, str]]) -> None:
     """Set each message's location comments: from ``found`` for the documents it
-    covers, the earlier ones (``previous``, else the message's own) for the rest."""
+    covers, the message's own earlier ones for the rest (``update`` keeps them
+    through its merge)."""
     order = {doc: i for i, doc in enumerate(project.documents)}
     for message in catalog:
         if not message.id:
             continue
-        old = (previous or {}).get((message.context, message.id))
-        if old is None:
-            old = [c for c in message.auto_comments if is_location(c)]
+        old = [c for c in message.auto_comments if is_location(c)]
         kept = [c for c in old if _location_doc(c) not in found]
         key = message_key(message.context, message.id[0] if isinstance(message.id, tuple)
                           else message.id)  # a plural entry: the key of its msgid

@@ -29,6 +29,7 @@ from pathlib import Path
 from pressroom.errors import PressroomError
 from pressroom.fsutil import atomic_write_bytes
 from pressroom.model.config import Project
+from pressroom.render import fingerprint
 
 MM = 72 / 25.4
 MIN_DPI = 300
@@ -409,13 +410,6 @@ def _metadata_problems(pdf, shown: str, screen: bool) -> list[Problem]:
 
 # --------------------------------------------------------------------------- sidecar
 
-def _read_record(path: Path) -> dict:
-    try:
-        return json.loads(Project.record_path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
 def _preflight_key(project: Project, data: bytes, profile: str) -> str:
     fonts = sorted((p.name, p.stat().st_size) for p in (project.layouts_dir / "fonts").glob("*"))
     settings = json.dumps([project.options, fonts, profile, MIN_DPI, SMALL_TEXT_PT, "inks"],
@@ -431,7 +425,7 @@ def check_pdf(project: Project, doc: str, lang: str,
     shown = project.rel(path)
     if not path.exists():
         return [Problem(shown, None, "not built (run `invoke build`)")], 0
-    record = _read_record(path)
+    record = fingerprint.read_record(path)
     key = _preflight_key(project, path.read_bytes(), profile)
     cached = record.get("preflight")
     if isinstance(cached, dict) and cached.get("key") == key:
@@ -550,7 +544,6 @@ class _CurrentInputs:
 
     def why_not(self, doc: str, lang: str) -> str | None:
         from pressroom.model.content import load_document
-        from pressroom.render import fingerprint
 
         pdf = self.project.pdf_path(lang, doc, self.profile)
         if not fingerprint.read_record(pdf).get("key"):
