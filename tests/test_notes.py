@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, make_project
+from pdf_readback import read_back
 
 from pressroom.model.config import load_project
 from pressroom.qa import layout_qa as qa
@@ -276,6 +277,8 @@ def test_notes_stay_with_their_calls_when_the_french_grows_or_shrinks(tmp_path, 
     docs = list(project.documents)
     builder.build(project, ["fr"], docs, jobs=1)
     assert notes_away(project, ["fr"], docs) == []
+    # and read back from the PDFs themselves (tests/pdf_readback.py)
+    assert {doc: read_back(project.pdf_path("fr", doc)) for doc in docs} == {d: [] for d in docs}
 
 
 def test_resized_text_keeps_its_markup_and_notes():

@@ -118,7 +118,7 @@ class Region:
 @dataclass
 class Issue:
     kind: str  # "overflow", "heading-at-foot", "short-line", "note-away",
-    #            "page-turn-hyphen", "hyphenated-address"
+    #            "page-turn-hyphen", "hyphenated-address", "fused-calls", "doubled-mark"
     page: int
     frame: str
     by_mm: float
@@ -138,6 +138,12 @@ class Issue:
         if self.kind == "hyphenated-address":
             return (f"URL or document symbol hyphenated on {where} (\"{self.text}\"); "
                     "write it as a link or check its spelling")
+        if self.kind == "fused-calls":
+            return (f"note calls {self.text} printed as one number on {where}; "
+                    "separate the calls ([^a][^b] prints them as \"8,40\")")
+        if self.kind == "doubled-mark":
+            return (f"punctuation printed twice on {where} (\"{self.text}\"); "
+                    "a mark belongs on one side of the note call only")
         if self.kind == "page-turn-hyphen":
             return (f"word hyphenated across the page turn after {where} "
                     f"(\"{self.text}\"); rephrasing a line above moves the break")
@@ -235,6 +241,7 @@ def survey(document: engine.Document, plain_keys: dict[str, str] | None = None) 
         if plain_keys:
             _running_heads(found, page, plain_keys)
         _hyphenated_addresses(found, page)
+        _call_marks(found, page)
         if page.number < found.pages:
             _page_turn_hyphen(found, page)
         if walk.last_line[2] and page.number < found.pages:
@@ -449,6 +456,57 @@ def _hyphenated_addresses(found: Survey, page: engine.Page) -> None:
                 found.issues[("hyphenated-address", page.number, word)] = Issue(
                     "hyphenated-address", page.number, "text", 0.0, _last_key(this),
                     f"{before[-1]} {after[0]}"[:60])
+
+
+CALL = "\u2063"  # stands for a note call in a line's text (invisible separator: never in text)
+_BETWEEN = f"[\\s\u2060{CALL}]*"
+# The same mark twice with only spaces and calls between ("»13»", ",,"); an
+# ellipsis written as dots ("...") is three, not two.
+_DOUBLED = re.compile(f"([«»“”‘’;:!?,])(?:{_BETWEEN})\\1|(?<!\\.)\\.(?:{_BETWEEN})\\.(?!\\.)")
+
+
+def _call_marks(found: Survey, page: engine.Page) -> None:
+    """Note calls printed as one number ("840": two calls with nothing between) and
+    a punctuation mark printed twice around a call ("enfants »13»."), read back
+    from each laid-out line, in the text and the notes."""
+    for line in page.root.descendants():
+        if line.kind != engine.LINE or not line.children:
+            continue
+        tokens: list[tuple[str, str, str | None]] = []
+        _line_tokens(line, None, tokens)
+        calls = [(i, text) for i, (kind, text, _key) in enumerate(tokens) if kind == "call"]
+        for (i, first), (j, second) in pairwise(calls):
+            if not "".join(t for _kind, t, _key in tokens[i + 1:j]).strip("\u2060 "):
+                found.issues[("fused-calls", page.number, first, second)] = Issue(
+                    "fused-calls", page.number, "text", 0.0, tokens[i][2], f"{first} and {second}")
+        _doubled_marks(found, page.number, tokens)
+
+
+def _doubled_marks(found: Survey, number: int, tokens: list[tuple[str, str, str | None]]) -> None:
+    text, keys = "", []
+    for kind, piece, key in tokens:
+        shown = CALL if kind == "call" else piece
+        text += shown
+        keys += [key] * len(shown)
+    for match in _DOUBLED.finditer(text):
+        shown = text[max(0, match.start() - 12):match.end() + 2].replace(CALL, "¹")
+        found.issues[("doubled-mark", number, match.start(), shown)] = Issue(
+            "doubled-mark", number, "text", 0.0, keys[match.start()], shown.strip())
+
+
+def _line_tokens(box: engine.Box, key: str | None,
+                 out: list[tuple[str, str, str | None]]) -> None:
+    """A line's text as (kind, text, message) pieces: "call" for a note call
+    (a footnote's call or a note cited again: one piece per call), "text" otherwise."""
+    for child in box.children:
+        key_here = child.get("data-msg") or key
+        classes = child.get("class") or ""
+        if (child.tag or "").endswith("::footnote-call") or "note-ref" in classes.split():
+            out.append(("call", "".join(t.text for t in child.texts()).strip(), key_here))
+        elif child.kind == engine.TEXT:
+            out.append(("text", child.text, key_here))
+        else:
+            _line_tokens(child, key_here, out)
 
 
 def _flow_lines(box: engine.Box):

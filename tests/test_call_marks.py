@@ -1,0 +1,127 @@
+"""Issue 15, layout QA of note calls: two calls printed as one number ("840") and a
+punctuation mark printed twice around a call ("enfants »13»."), read back from
+the laid-out lines and reported at the line a translator edits."""
+
+import pytest
+from fixture_translations import FR, fill
+
+from pressroom.messages import pofile
+from pressroom.production import builder
+from pressroom.qa import layout_qa
+from pressroom.render import engine, layout
+
+
+def rect(y: float = 0.0) -> engine.Rect:
+    return engine.Rect(0.0, y, 100.0, 10.0)
+
+
+def box(kind: str, children=(), text: str = "", attrs=None, tag=None):
+    return engine.Box(kind=kind, tag=tag, attrs=attrs or {}, element=None, margin=rect(),
+                      border=rect(), content=rect(), text=text,
+                      run=rect() if kind == engine.TEXT else None, inline_level=False,
+                      block_container=kind == engine.BLOCK, positioned=False,
+                      justified=False, children=tuple(children))
+
+
+def text(value: str):
+    return box(engine.TEXT, text=value)
+
+
+def call(number: str, repeated: bool = False):
+    """A footnote's call (its ::footnote-call box) or a note cited again (.note-ref)."""
+    if repeated:
+        return box(engine.INLINE, [text(number)], attrs={"class": "note-ref"}, tag="a")
+    return box(engine.INLINE, [text(number)], attrs={"class": "footnote", "data-n": number},
+               tag="span::footnote-call")
+
+
+def separator():
+    return box(engine.INLINE, [text(",")], attrs={"class": "call-sep"}, tag="span")
+
+
+def line(*pieces, key: str = "k1"):
+    return box(engine.LINE, [box(engine.INLINE, pieces, attrs={"data-msg": key}, tag="span")])
+
+
+class FakePage:
+    def __init__(self, *lines):
+        self.number = 3
+        self.root = box(engine.PAGE, [box(engine.BLOCK, lines)])
+
+
+def issues(*lines) -> list[layout.Issue]:
+    found = layout.Survey(pages=4)
+    layout._call_marks(found, FakePage(*lines))
+    return list(found.issues.values())
+
+
+def test_two_calls_with_nothing_between_are_fused():
+    [issue] = issues(line(text("detained."), call("8"), call("40"), text(" Next")))
+    assert (issue.kind, issue.page, issue.key, issue.text) == ("fused-calls", 3, "k1",
+                                                               "8 and 40")
+    assert issue.describe("standards") == (
+        "note calls 8 and 40 printed as one number on standards p. 3; separate the calls "
+        "([^a][^b] prints them as \"8,40\")")
+
+
+def test_a_first_call_and_a_repeated_call_fuse_too():
+    [issue] = issues(line(text("law"), call("42"), text("\u2060"), call("44", repeated=True)))
+    assert issue.text == "42 and 44"
+
+
+def test_calls_with_a_separator_or_words_between_are_not_fused():
+    assert issues(line(text("a"), call("8"), text("\u2060"), separator(), text("\u2060"),
+                       call("40"))) == []
+    assert issues(line(text("a"), call("8"), text(" and b"), call("9"))) == []
+
+
+@pytest.mark.parametrize("pieces", [
+    (text("des enfants\u202f»"), call("13"), text("»."),),
+    (text("detained.."), text(" Then")),
+    (text("detained,"), call("2"), text(", then")),
+    (text("“Never”"), call("5"), text("” again")),
+    (text("Vraiment\u202f!"), text("\u202f!")),
+])
+def test_a_mark_printed_twice_around_a_call_is_reported(pieces):
+    [issue] = issues(line(*pieces, key="k7"))
+    assert (issue.kind, issue.key) == ("doubled-mark", "k7")
+    assert issue.describe("brochure").startswith("punctuation printed twice on brochure p. 3 (")
+
+
+@pytest.mark.parametrize("pieces", [
+    (text("des enfants\u202f»"), call("13"), text(".")),
+    (text("Convention (…) [...] etc."),),
+    (text("«\u202fa\u202f» et «\u202fb\u202f»"),),
+    (text("see https://www.ohchr.org/en/a.b"),),
+    (text("art. 37 b) à d)."),),
+    (text("“Never.”"), call("5"), text(" Then: ‘this’.")),
+])
+def test_punctuation_used_once_is_not_reported(pieces):
+    assert issues(line(*pieces)) == []
+
+
+def test_the_issue_names_the_message_holding_the_mark():
+    first = box(engine.INLINE, [text("said\u202f»")], attrs={"data-msg": "kA"}, tag="span")
+    second = box(engine.INLINE, [text("». Then")], attrs={"data-msg": "kB"}, tag="span")
+    [issue] = issues(box(engine.LINE, [first, call("4"), second]))
+    assert issue.key == "kA"
+
+
+def test_fused_calls_and_doubled_marks_refuse_like_other_layout_errors():
+    assert layout_qa.WARNING_KINDS.isdisjoint({"fused-calls", "doubled-mark"})
+
+
+@pytest.mark.e2e
+def test_check_layout_reports_a_doubled_mark_at_the_catalogue_line(french_built_copy):
+    project = french_built_copy
+    english = "Every year at least **330,000 children** are detained.[^global-study]"
+    doubled = "Chaque année, au moins **330 000 enfants** sont « détenus »[^global-study]»."
+    fill(project.po_path("fr"), {**FR, english: doubled})
+    builder.build(project, ["fr"], ["brochure"], jobs=1)
+    found = [f for f in layout_qa.findings(project, ["fr"], ["brochure"])
+             if "punctuation printed twice" in f.message]
+    catalog = pofile.parse(project.po_path("fr").read_bytes(), "fr.po")
+    line = next(m.lineno for m in catalog if m.id == english)
+    assert [(f.path, f.line, f.level) for f in found] == [
+        ("locales/fr/LC_MESSAGES/messages.po", line, "error")]
+    assert "»" in found[0].message
