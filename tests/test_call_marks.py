@@ -125,3 +125,28 @@ def test_check_layout_reports_a_doubled_mark_at_the_catalogue_line(french_built_
     assert [(f.path, f.line, f.level) for f in found] == [
         ("locales/fr/LC_MESSAGES/messages.po", line, "error")]
     assert "»" in found[0].message
+
+
+# --------------------------------------------------------------------------- small text inks
+def test_the_ink_warning_names_the_design_token_and_its_line(tmp_path):
+    import pikepdf
+
+    from pressroom.qa import preflight
+
+    css = tmp_path / "tokens.css"
+    css.write_text(":root {\n  --ink: device-cmyk(0 0 0 1);\n"
+                   "  --accent: device-cmyk(1 0.55 0 0.25);  /* C100 M55 K25 */\n}\n")
+    tokens = preflight.cmyk_tokens(css, "layouts/tokens.css")
+    assert tokens == {"K100": "--ink (layouts/tokens.css:2)",
+                      "C100 M55 K25": "--accent (layouts/tokens.css:3)"}
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica))
+    pdf.pages[0].Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    pdf.pages[0].Contents = pdf.make_stream(b"1 0.55 0 0.25 k BT /F1 6 Tf (a) Tj ET "
+                                            b"0 1 1 0 k BT /F1 6 Tf (b) Tj ET")
+    found = [p.message for p in preflight.small_text_ink_problems(pdf, "x.pdf", tokens)]
+    assert found[0].endswith("(100 % K or one process colour; --accent (layouts/tokens.css:3))")
+    assert found[1].endswith("(100 % K or one process colour; layouts/tokens.css)")  # no token
+    assert preflight.cmyk_tokens(tmp_path / "missing.css", "x") == {}

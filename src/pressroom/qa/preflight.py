@@ -343,9 +343,30 @@ def _small_text_visitor(found: dict[tuple[str, int], list[float]]):
     return visit
 
 
-def small_text_ink_problems(pdf, shown: str) -> list[Problem]:
+_CMYK_TOKEN = re.compile(r"(--[\w-]+)\s*:\s*device-cmyk\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+"
+                         r"([\d.]+)[\s,]+([\d.]+)\s*\)")
+
+
+def cmyk_tokens(path: Path, shown: str) -> dict[str, str]:
+    """The design tokens of a stylesheet set in CMYK, by ink label ('C100 M55 K25'):
+    '--accent (layouts/tokens.css:17)', the line a designer edits."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    out: dict[str, str] = {}
+    for number, row in enumerate(text.splitlines(), start=1):
+        for match in _CMYK_TOKEN.finditer(row):
+            label = _ink_label(tuple(float(v) for v in match.groups()[1:]))
+            out.setdefault(label, f"{match.group(1)} ({shown}:{number})")
+    return out
+
+
+def small_text_ink_problems(pdf, shown: str, tokens: dict[str, str] | None = None
+                            ) -> list[Problem]:
     """Warnings, one line per page and colour: text under 8 pt filled in more than one
-    ink (rich black included), which blurs when the plates do not register exactly."""
+    ink (rich black included), which blurs when the plates do not register exactly;
+    ``tokens`` (:func:`cmyk_tokens`) name the design token of that colour."""
     problems = []
     for number, page in enumerate(pdf.pages, start=1):
         found: dict[tuple[str, int], list[float]] = {}
@@ -353,10 +374,11 @@ def small_text_ink_problems(pdf, shown: str) -> list[Problem]:
         for (label, inks), sizes in sorted(found.items()):
             low, high = min(sizes), max(sizes)
             span = f"{low:.1f} pt" if high - low < 0.05 else f"{low:.1f}-{high:.1f} pt"
+            where = (tokens or {}).get(label, "layouts/tokens.css")
             problems.append(Problem(
                 shown, number, f"{len(sizes)} text run(s) of {span} in {inks} inks ({label}): "
                 f"text under {SMALL_TEXT_PT:g} pt should print in one ink (100 % K or one "
-                "process colour; layouts/tokens.css)", warning=True))
+                f"process colour; {where})", warning=True))
     return problems
 
 
@@ -462,7 +484,9 @@ def _inspect(project: Project, path: Path, shown: str, doc: str,
         pages = len(pdf.pages)
         if not screen:
             problems += _box_problems(pdf, shown, project.settings.bleed_mm)
-            problems += small_text_ink_problems(pdf, shown)
+            tokens = project.layouts_dir / "tokens.css"
+            problems += small_text_ink_problems(pdf, shown, cmyk_tokens(tokens,
+                                                                        project.rel(tokens)))
             multiple = project.settings.page_multiple(doc)
             if pages % multiple:
                 problems.append(Problem(shown, None, f"{pages} pages: a {doc} must have a multiple "
