@@ -35,8 +35,9 @@ def printed(text: str, lang: str | None) -> str:
 
 
 def skeleton(text: str) -> str:
-    """Everything but spaces, with the raised o and s of "nº" read as o and s."""
-    return "".join(c for c in text if not c.isspace()).replace("º", "o").replace("ˢ", "s")
+    """Everything but spaces, with the raised letters of "nº" and "1ᵉʳ" read plain."""
+    return "".join(c for c in text if not c.isspace()).translate(
+        str.maketrans("ºˢᵉʳ", "oser"))
 
 
 PIECES = st.sampled_from([
@@ -139,6 +140,17 @@ def test_french_numero_is_raised(text, expected):
     assert typography.french(text) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("au 1er juillet 2016", "au 1\u1d49\u02b3\u00a0juillet 2016"),
+    ("la 1re session", "la 1\u02b3\u1d49\u00a0session"),
+    ("la 20e session", "la 20\u1d49\u00a0session"),
+    ("les 20 enfants", "les 20 enfants"),  # no ordinal
+    ("CRC/C/GC/2e", "CRC/C/GC/2e"),  # not before a word
+])
+def test_french_ordinals_are_raised(text, expected):
+    assert typography.french(text) == expected
+
+
 def test_numero_reads_back_sensibly():
     # U+00BA is a plain character: a PDF's text reads "nº 4", not "no" + markup.
     assert markup.to_plain("no 4", typography.french) == "n\u00ba\u00a04"
@@ -216,7 +228,10 @@ def test_check_wants_the_english_passages():
                      "translation: keep the mark around the same words (a title left in en), "
                      "as [words]{lang=en}"))]
     extra = check_message("See it.", "Voir [ça]{lang=fr}.", set(), "fr", [])
-    assert extra and "not in the English" in extra[0][1]
+    assert extra and "is the language of this catalogue" in extra[0][1]
+    # a title the translation leaves in English, where the English needs no mark
+    assert check_message("See *Beyond Detention*.", "Voir *[Beyond Detention]{lang=en}*.",
+                         set(), "fr", []) == []
     wrong = check_message(english, "Voir [Uprooted]{lang=eng}.", set(), "fr", [])
     assert any("unknown language 'eng'" in message for _level, message in wrong)
 
@@ -239,4 +254,5 @@ def test_every_translation_keeps_its_marks(lang):
         assert not re.search(f"»{CALL_MARK}+»", shown), shown
         if lang == "fr":  # an English title keeps its colon, a French text gets its space
             assert "Uprooted\u00a0:" not in shown and "Discussion\u00a0: The" not in shown
+            assert not re.search("Detention[\u00a0\u202f ]:", shown), shown
             assert not re.search(r"\bnos? \d", shown), shown

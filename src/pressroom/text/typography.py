@@ -5,6 +5,8 @@
 - French: "no 4", "nos 3 et 4" with a raised o as in UN French documents,
   "nº 4" and "nºˢ 3 et 4" (U+00BA, U+02E2: plain characters that a PDF's text
   reads back as "nº"; a degree sign typed for it, "n° 4", is corrected too).
+- French: "1er juillet", "1re", "20e session" with raised letters (1ᵉʳ: U+1D49,
+  U+02B3, in the bundled fonts) held to the word that follows.
 - Spanish: an ordinal number "28º período" (a degree sign typed for the º is
   corrected) stays on the line of the word that follows it.
 - Every language: an abbreviation such as "No.", "art.", "para.", "núm.", "párr.",
@@ -36,6 +38,8 @@ _THOUSANDS = re.compile(r"(?<=\d)" + _SPACES + r"(?=\d{3}(?!\d))")
 _FR_HIGH = re.compile(r"(?<=[^\s(\[«])" + _SPACES + r"*([;!?])(?=\s|$|[)\]»”\"’.,;:!?\ue000])")
 _FR_COLON = re.compile(r"(?<=[^\s(\[«\d])" + _SPACES + r"*(:)(?=\s|$|\ue000)")
 _FR_NUMERO = re.compile(r"\b([Nn])[o°º](s?)" + _SPACES + r"+(?=\d)")
+_FR_ORDINAL = re.compile(r"\b(\d+)(er|re|e)" + _SPACES + r"+(?=\w)")
+_RAISED_LETTERS = str.maketrans({"e": "\u1d49", "r": "\u02b3"})
 _ES_ORDINAL = re.compile(r"(?<=\d)(\.?)[º°]" + _SPACES + r"+(?=\w)")
 _FR_OPEN = re.compile(r"«" + _SPACES + r"*")
 _FR_CLOSE = re.compile(_SPACES + r"*»")
@@ -53,6 +57,8 @@ def french(text: str) -> str:
     text = _FR_CLOSE.sub(NNBSP + "»", text)
     text = _FR_NUMERO.sub(lambda m: m.group(1) + RAISED_O + (RAISED_S if m.group(2) else "")
                           + NBSP, text)
+    text = _FR_ORDINAL.sub(lambda m: m.group(1) + m.group(2).translate(_RAISED_LETTERS) + NBSP,
+                           text)
     return _common(text)
 
 
