@@ -150,3 +150,93 @@ def test_the_ink_warning_names_the_design_token_and_its_line(tmp_path):
     assert found[0].endswith("(100 % K or one process colour; --accent (layouts/tokens.css:3))")
     assert found[1].endswith("(100 % K or one process colour; layouts/tokens.css)")  # no token
     assert preflight.cmyk_tokens(tmp_path / "missing.css", "x") == {}
+
+
+# --------------------------------------------------------------------------- heading and one line
+def flow_line(y: float, words: str, key: str):
+    at = engine.Rect(0.0, y, 100.0, 10.0)
+    run = engine.Box(kind=engine.TEXT, tag=None, attrs={}, element=None, margin=at, border=at,
+                     content=at, text=words, run=at, inline_level=True, block_container=False,
+                     positioned=False, justified=False, children=())
+    span = engine.Box(kind=engine.INLINE, tag="span", attrs={"data-msg": key}, element=None,
+                      margin=at, border=at, content=at, text="", run=None, inline_level=True,
+                      block_container=False, positioned=False, justified=False,
+                      children=(run,))
+    return engine.Box(kind=engine.LINE, tag=None, attrs={}, element=None, margin=at, border=at,
+                      content=at, text="", run=None, inline_level=False, block_container=False,
+                      positioned=False, justified=False, children=(span,))
+
+
+def block(tag: str, *lines):
+    at = engine.Rect(0.0, lines[0].margin.y, 100.0, 10.0 * len(lines))
+    return engine.Box(kind=engine.BLOCK, tag=tag, attrs={}, element=None, margin=at, border=at,
+                      content=at, text="", run=None, inline_level=False, block_container=True,
+                      positioned=False, justified=False, children=tuple(lines))
+
+
+class PageOf:
+    def __init__(self, number: int, *blocks):
+        at = engine.Rect(0.0, 0.0, 100.0, 200.0)
+        self.number = number
+        self.root = engine.Box(kind=engine.PAGE, tag=None, attrs={}, element=None, margin=at,
+                               border=at, content=at, text="", run=None, inline_level=False,
+                               block_container=True, positioned=False, justified=False,
+                               children=blocks)
+
+
+class DocumentOf:
+    def __init__(self, *pages):
+        self.pages = list(pages)
+
+
+def heading_issues(*blocks) -> list[tuple[str, str | None]]:
+    found = layout.survey(DocumentOf(PageOf(1, *blocks), PageOf(2)))
+    return [(i.kind, i.key) for i in found.issues.values()]
+
+
+def test_a_heading_with_one_line_of_its_text_at_the_foot_is_a_warning():
+    text = block("p", flow_line(10, "Text above.", "k0"))
+    heading = block("h2", flow_line(170, "The numbers", "kH"))
+    one = block("p", flow_line(185, "Nobody knows how many children", "kP"))
+    assert heading_issues(text, heading, one) == [("heading-one-line", "kH")]
+    assert "heading-one-line" in layout_qa.WARNING_KINDS
+    issue = layout.Issue("heading-one-line", 4, "heading", 0.0, "kH")
+    assert issue.describe("brochure") == (
+        "heading with a single line of its text at the foot of brochure p. 4; shortening the "
+        "text above it by a line or two moves it")
+
+
+def test_a_heading_with_two_lines_under_it_or_alone_is_reported_as_before():
+    heading = block("h2", flow_line(160, "The numbers", "kH"))
+    two = block("p", flow_line(172, "Nobody knows", "kP"), flow_line(184, "how many", "kP"))
+    assert heading_issues(heading, two) == []
+    assert heading_issues(block("h2", flow_line(185, "Alone", "kH"))) == [
+        ("heading-at-foot", "kH")]
+
+
+# --------------------------------------------------------------------------- keep_notes budget
+def test_keep_notes_may_use_the_blank_pages_a_booklet_would_get(monkeypatch):
+    """A booklet padded to a multiple of 4 pages: new pages that stay within the
+    padded length cost nothing, so they win over single lines left at a foot."""
+    text = " ".join(["Children are detained in many countries."] * 60)
+    document = engine.render(
+        "<style>.footnote { float: footnote }</style><p>" + text +
+        '<span class="footnote" data-n="1">A note.</span></p>')
+    tried = []
+
+    def fake_keep(doc, order, passes, max_pages):
+        tried.append((order[0], max_pages))
+        out = doc.relayout({})
+        if order[0] == layout.NEW_PAGE:  # new pages lengthen the document by one
+            out.pages.append(out.pages[-1])
+        return out, 0
+
+    monkeypatch.setattr(layout, "_keep", fake_keep)
+    monkeypatch.setattr(layout, "_away", lambda found: {1: ["a note away"]})
+    pages = len(document)
+    kept = layout.keep_notes(document, pages=pages + 2)
+    assert tried == [(layout.NEW_PAGE, pages + 2)]  # within the budget: kept, nothing else tried
+    assert len(kept) == pages + 1
+    tried.clear()
+    assert len(layout.keep_notes(document)) == pages  # no budget: the single lines win
+    assert [order for order, _ in tried] == [layout.NEW_PAGE, layout.LOOSE_LINES]

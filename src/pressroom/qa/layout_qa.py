@@ -8,7 +8,8 @@ caused them, at the line a translator edits::
 
 - text that runs out of its frame (a panel, the cover, a table cell) or out of
   the page's text area;
-- a heading left alone at the foot of a page;
+- a heading left alone at the foot of a page, or with a single line of its
+  text (a warning);
 - a note printed on another page than its first call (at the line of the note's
   text, or of the message that calls it);
 - a word hyphenated across a page turn that the build could not mend (a warning:
@@ -33,7 +34,7 @@ from pressroom.model.content import load_document
 from pressroom.render.layout import Issue, message_key
 
 GROWTH_LISTED = 5
-WARNING_KINDS = {"short-line", "page-turn-hyphen"}
+WARNING_KINDS = {"short-line", "page-turn-hyphen", "heading-one-line"}
 # Frames that are a page of their own: text growing there does not lengthen the
 # document, so it is not blamed for a page count over the limit.
 SINGLE_PAGE_FRAMES = {"cover", "back cover", "imprint page", "title page", "running head"}

@@ -388,11 +388,15 @@ def _lay_out(project: Project, doc: Document, html: str, profile: str,
     """The document laid out, each note on the page of its first call, no word
     hyphenated across a page turn where a change of its paragraph can help (with
     the notes kept), padded with blank pages to the page multiple."""
-    document = layout.keep_notes(_render_document(project, html, fetcher))
-    document = layout.keep_words(document)
+    document = _render_document(project, html, fetcher)
     multiple = project.settings.page_multiple(doc.name)
+    padded = profile in ("print", "proof") and multiple > 1
+    # the blank pages a booklet would get are room to keep notes with their calls
+    budget = math.ceil(len(document.pages) / multiple) * multiple if padded else 0
+    document = layout.keep_notes(document, pages=budget)
+    document = layout.keep_words(document)
     pages = len(document.pages)
-    if multiple > 1 and pages % multiple and profile in ("print", "proof"):
+    if padded and pages % multiple:
         pad = math.ceil(pages / multiple) * multiple - pages
         document = _insert_blank_pages(project, document, html, pad, fetcher)
     return document

@@ -118,7 +118,8 @@ class Region:
 @dataclass
 class Issue:
     kind: str  # "overflow", "heading-at-foot", "short-line", "note-away",
-    #            "page-turn-hyphen", "hyphenated-address", "fused-calls", "doubled-mark"
+    #            "page-turn-hyphen", "hyphenated-address", "fused-calls", "doubled-mark",
+    #            "heading-one-line"
     page: int
     frame: str
     by_mm: float
@@ -135,6 +136,9 @@ class Issue:
                     f"{self.call_page} ({doc}); notes must sit on the page of their first call")
         if self.kind == "heading-at-foot":
             return f"heading left alone at the foot of {where}"
+        if self.kind == "heading-one-line":
+            return (f"heading with a single line of its text at the foot of {where}; "
+                    "shortening the text above it by a line or two moves it")
         if self.kind == "hyphenated-address":
             return (f"URL or document symbol hyphenated on {where} (\"{self.text}\"); "
                     "write it as a link or check its spelling")
@@ -220,6 +224,7 @@ class _PageWalk:
     number: int
     area: _Frame
     last_line: tuple[float, str | None, bool] = (-1.0, None, False)  # bottom, key, heading
+    before_last: tuple[float, str | None, bool] = (-1.0, None, False)  # the line above it
 
 
 def _mm(px: float) -> float:
@@ -247,6 +252,9 @@ def survey(document: engine.Document, plain_keys: dict[str, str] | None = None) 
         if walk.last_line[2] and page.number < found.pages:
             found.issues[("heading", page.number)] = Issue(
                 "heading-at-foot", page.number, "heading", 0.0, walk.last_line[1])
+        elif walk.before_last[2] and page.number < found.pages:  # one line under it
+            found.issues[("heading", page.number)] = Issue(
+                "heading-one-line", page.number, "heading", 0.0, walk.before_last[1])
     _notes_away(found)
     return found
 
@@ -284,7 +292,8 @@ def _walk(walk: _PageWalk, box: engine.Box, context: _Context) -> None:
     if box.kind == engine.LINE and context.in_flow and box.children:
         bottom = box.margin.bottom
         if bottom >= walk.last_line[0]:
-            walk.last_line = (bottom, _first_key(box), context.heading)
+            walk.before_last, walk.last_line = walk.last_line, (bottom, _first_key(box),
+                                                                context.heading)
     _short_lines(walk, box, context.key)
     for child in box.children:
         if child.kind != engine.MARGIN:
@@ -550,7 +559,8 @@ STRATEGIES = ((NEW_PAGE, LOOSE_LINES), (LOOSE_LINES, NEW_PAGE))  # tried in turn
 FOOTNOTE_LINE = "footnote-policy: line"  # on a note: its call's line goes with it
 
 
-def keep_notes(document: engine.Document, passes: int = KEEP_NOTES_PASSES) -> engine.Document:
+def keep_notes(document: engine.Document, passes: int = KEEP_NOTES_PASSES,
+               pages: int = 0) -> engine.Document:
     """The document laid out again until each note is printed on the page of its
     first call. WeasyPrint moves a note to the next page to fit one more line at
     the foot of its call's page (when breaking before that line would leave an
@@ -559,15 +569,17 @@ def keep_notes(document: engine.Document, passes: int = KEEP_NOTES_PASSES) -> en
     page (with the heading before it: as a book does) or may leave a single line
     at the foot of the page; failing both, the line of the call goes to the next
     page with its note. New pages first; single lines if new pages would lengthen
-    the document. Notes it cannot keep stay where they are, and :func:`survey`
-    reports them."""
+    the document. ``pages``: the length the document may grow to at no cost (a
+    booklet padded with blank pages to a multiple of 4 may use them). Notes it
+    cannot keep stay where they are, and :func:`survey` reports them."""
     if not _away(survey(document)):
         return document
+    allowed = max(len(document), pages)
     tries = []
     for number, order in enumerate(STRATEGIES):
         last = number == len(STRATEGIES) - 1
-        kept, away = _keep(document, order, passes, None if last else len(document))
-        tries.append((away, max(0, len(kept) - len(document)), number, kept))
+        kept, away = _keep(document, order, passes, None if last else allowed)
+        tries.append((away, max(0, len(kept) - allowed), number, kept))
         if tries[-1][:2] == (0, 0):
             break
     return min(tries, key=lambda t: t[:3])[3]
