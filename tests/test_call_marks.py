@@ -167,9 +167,9 @@ def flow_line(y: float, words: str, key: str):
                       positioned=False, justified=False, children=(span,))
 
 
-def block(tag: str, *lines):
+def block(tag: str, *lines, element: int | None = None):
     at = engine.Rect(0.0, lines[0].margin.y, 100.0, 10.0 * len(lines))
-    return engine.Box(kind=engine.BLOCK, tag=tag, attrs={}, element=None, margin=at, border=at,
+    return engine.Box(kind=engine.BLOCK, tag=tag, attrs={}, element=element, margin=at, border=at,
                       content=at, text="", run=None, inline_level=False, block_container=True,
                       positioned=False, justified=False, children=tuple(lines))
 
@@ -189,16 +189,20 @@ class DocumentOf:
         self.pages = list(pages)
 
 
-def heading_issues(*blocks) -> list[tuple[str, str | None]]:
-    found = layout.survey(DocumentOf(PageOf(1, *blocks), PageOf(2)))
+def heading_issues(*blocks, next_page=()) -> list[tuple[str, str | None]]:
+    found = layout.survey(DocumentOf(PageOf(1, *blocks), PageOf(2, *next_page)))
     return [(i.kind, i.key) for i in found.issues.values()]
 
 
 def test_a_heading_with_one_line_of_its_text_at_the_foot_is_a_warning():
-    text = block("p", flow_line(10, "Text above.", "k0"))
-    heading = block("h2", flow_line(170, "The numbers", "kH"))
-    one = block("p", flow_line(185, "Nobody knows how many children", "kP"))
-    assert heading_issues(text, heading, one) == [("heading-one-line", "kH")]
+    text = block("p", flow_line(10, "Text above.", "k0"), element=1)
+    heading = block("h2", flow_line(170, "The numbers", "kH"), element=2)
+    one = block("p", flow_line(185, "Nobody knows how many children", "kP"), element=3)
+    rest = block("p", flow_line(10, "are detained.", "kP"), element=3)  # over the page
+    assert heading_issues(text, heading, one, next_page=[rest]) == [("heading-one-line", "kH")]
+    # a paragraph of one line that ends there (a cover's subtitle) is no orphan
+    other = block("p", flow_line(10, "Next.", "kN"), element=4)
+    assert heading_issues(text, heading, one, next_page=[other]) == []
     assert "heading-one-line" in layout_qa.WARNING_KINDS
     issue = layout.Issue("heading-one-line", 4, "heading", 0.0, "kH")
     assert issue.describe("brochure") == (

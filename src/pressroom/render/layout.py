@@ -190,6 +190,7 @@ class _Context:
     key: str | None = None  # the message being printed
     heading: bool = False  # inside h1-h3
     in_flow: bool = True  # not inside an absolutely positioned box or the footnotes
+    block: int | None = None  # the element of the innermost block (its paragraph)
 
 
 @dataclass
@@ -223,8 +224,10 @@ class _PageWalk:
     survey: Survey
     number: int
     area: _Frame
-    last_line: tuple[float, str | None, bool] = (-1.0, None, False)  # bottom, key, heading
-    before_last: tuple[float, str | None, bool] = (-1.0, None, False)  # the line above it
+    # the lowest line of the flow and the one above it: bottom, key, heading, block
+    last_line: tuple[float, str | None, bool, int | None] = (-1.0, None, False, None)
+    before_last: tuple[float, str | None, bool, int | None] = (-1.0, None, False, None)
+    elements: set[int] = field(default_factory=set)  # every element with a box here
 
 
 def _mm(px: float) -> float:
@@ -241,6 +244,7 @@ def survey(document: engine.Document, plain_keys: dict[str, str] | None = None) 
     attributes (running heads) to their message, so that a message printed only
     in running heads is located too."""
     found = Survey(pages=len(document.pages))
+    below = None
     for page in document.pages:
         walk = _walk_page(found, page)
         if plain_keys:
@@ -249,14 +253,27 @@ def survey(document: engine.Document, plain_keys: dict[str, str] | None = None) 
         _call_marks(found, page)
         if page.number < found.pages:
             _page_turn_hyphen(found, page)
-        if walk.last_line[2] and page.number < found.pages:
-            found.issues[("heading", page.number)] = Issue(
-                "heading-at-foot", page.number, "heading", 0.0, walk.last_line[1])
-        elif walk.before_last[2] and page.number < found.pages:  # one line under it
-            found.issues[("heading", page.number)] = Issue(
-                "heading-one-line", page.number, "heading", 0.0, walk.before_last[1])
+        below = _heading_at_foot(found, walk, below)
     _notes_away(found)
     return found
+
+
+def _heading_at_foot(found: Survey, walk: _PageWalk, below: tuple | None) -> tuple | None:
+    """A heading that ends a page's text, or whose text has a single line at the foot
+    of the page and goes on over the page (``below``: such a heading found on the
+    page before, (page, heading's key, the element of its text); returned for the next
+    page: the line is an orphan only if its paragraph goes on there)."""
+    if below and below[2] in walk.elements:
+        found.issues[("heading", below[0])] = Issue(
+            "heading-one-line", below[0], "heading", 0.0, below[1])
+    if walk.number >= found.pages:
+        return None
+    if walk.last_line[2]:
+        found.issues[("heading", walk.number)] = Issue(
+            "heading-at-foot", walk.number, "heading", 0.0, walk.last_line[1])
+    elif walk.before_last[2] and walk.last_line[3] is not None:
+        return (walk.number, walk.before_last[1], walk.last_line[3])
+    return None
 
 
 def _notes_away(found: Survey) -> None:
@@ -284,6 +301,10 @@ def _walk(walk: _PageWalk, box: engine.Box, context: _Context) -> None:
         _check_text(walk, box, context)
         return
     context = _enter(walk, box, context)
+    if box.element is not None:
+        walk.elements.add(box.element)
+        if box.block_container and not box.inline_level:
+            context = replace(context, block=box.element)
     _note(walk, box, context)
     marker = box.get("data-msg")
     if marker and box.kind == engine.INLINE:
@@ -293,7 +314,8 @@ def _walk(walk: _PageWalk, box: engine.Box, context: _Context) -> None:
         bottom = box.margin.bottom
         if bottom >= walk.last_line[0]:
             walk.before_last, walk.last_line = walk.last_line, (bottom, _first_key(box),
-                                                                context.heading)
+                                                                context.heading,
+                                                                context.block)
     _short_lines(walk, box, context.key)
     for child in box.children:
         if child.kind != engine.MARGIN:
