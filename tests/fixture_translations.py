@@ -40,6 +40,12 @@ FR = {
     "Published by": "Publié par",
     "Available in English, Spanish and French.": "Disponible en anglais, en espagnol et en français.",
     "Contents": "Sommaire",
+    "Contact:": "Contact :",
+    "Notes": "Notes",
+    "Current as of %(date)s.": "À jour au %(date)s.",
+    "Where a text quoted here has no official version in this language, the translation is "
+    "unofficial; the official texts prevail.": "Lorsqu’un texte cité n’a pas de version "
+    "officielle en français, la traduction n’est pas officielle ; les textes officiels font foi.",
 }
 
 ES = {

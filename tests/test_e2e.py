@@ -166,7 +166,7 @@ def test_proof_contact_sheet_puts_languages_side_by_side(built):
         assert sheet.height >= results["en"].pages * round(210 * 20 / 25.4)
 
 
-def test_booklet_is_padded_with_blank_pages_before_the_back_cover(tmp_path):
+def test_booklet_is_padded_with_notes_pages_before_the_back_cover(tmp_path):
     from conftest import make_project
     root = make_project(tmp_path / "proj")
     pyproject = root / "pyproject.toml"
@@ -176,6 +176,7 @@ def test_booklet_is_padded_with_blank_pages_before_the_back_cover(tmp_path):
     reader = PdfReader(result.path)
     texts = [page.extract_text().strip() for page in reader.pages]
     assert result.pages == len(reader.pages) == 8
-    assert texts[3:7] == ["", "", "", ""]  # cover, contents, text, 4 blank pages
+    # cover, contents, text, then 4 pages for notes (the layout's padding page)
+    assert [t.split() for t in texts[3:7]] == [["Notes"]] * 4
     assert "Inter-Agency Working Group" in texts[7]  # the back cover stays last
     assert all(len(page.trimbox) == 4 for page in reader.pages)

@@ -87,6 +87,26 @@ class Section:
     line: int
 
 
+#: Facts about a publication that pressroom cannot know and must never invent: empty
+#: in the content until someone who knows fills them in (the preflight warns).
+FACTS = {
+    "isbn": "the ISBN of this language edition (each language edition has its own)",
+    "rights": "the rights line: the copyright holder and year, or a licence such as CC BY 4.0",
+    "contact": "how readers reach the group: an e-mail address, a postal address or a website",
+}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A value of ``meta`` that only its publisher knows (:data:`FACTS`), as written:
+    ``value`` is "" while it is empty; ``lang`` is set for a per-language value."""
+
+    name: str
+    value: str
+    line: int
+    lang: str | None = None
+
+
 @dataclass
 class Document:
     name: str
@@ -100,10 +120,21 @@ class Document:
     sections: list[Section]
     notes: dict[str, Text]
     note_lines: dict[str, int] = field(default_factory=dict)
+    disclaimer: Text | None = None
+    current_as_of: _dt.date | None = None  # the law and sources as of this date
+    facts: list[Fact] = field(default_factory=list)
+
+    def fact(self, name: str, lang: str | None = None) -> str:
+        """The value of fact ``name`` (for ``lang`` if it is given per language), "" if empty."""
+        for fact in self.facts:
+            if fact.name == name and fact.lang in (None, lang):
+                return fact.value
+        return ""
 
     def texts(self) -> Iterator[Text]:
         """Every translatable string, in reading order (cover, sections, notes)."""
-        for text in (self.title, self.subtitle, self.short_title, self.publisher, self.edition):
+        for text in (self.title, self.subtitle, self.short_title, self.publisher, self.edition,
+                     self.disclaimer):
             if text is not None:
                 yield text
         for section in self.sections:
@@ -556,11 +587,16 @@ class _Loader(_Blocks):
         subtitle = self.optional_text(data, "subtitle", "subtitle")
         short = self.optional_text(data, "short_title", "short_title")
         publisher, edition, date = self.meta(data)
+        meta = data["meta"]
         notes, note_lines = self.notes(data)
         sections = self.sections(data)
         doc = Document(name=self.path.stem, path=self.path, title=title, subtitle=subtitle,
                        short_title=short, publisher=publisher, date=date, edition=edition,
-                       sections=sections, notes=notes, note_lines=note_lines)
+                       sections=sections, notes=notes, note_lines=note_lines,
+                       disclaimer=self.optional_text(meta, "disclaimer", "meta.disclaimer"),
+                       current_as_of=self.date(meta, "current_as_of")
+                       if "current_as_of" in meta else None,
+                       facts=self.facts(meta))
         _References(self.path, self.shown).check(doc)
         return doc
 
@@ -570,21 +606,48 @@ class _Loader(_Blocks):
         if not isinstance(meta, CommentedMap):
             raise self.error("meta must be a mapping (publisher, date, edition)",
                              _value_pos(data, "meta"))
-        unknown = _unknown_keys(meta, ("publisher", "date", "edition"))
+        allowed = ("publisher", "date", "edition", "disclaimer", "current_as_of", *FACTS)
+        unknown = _unknown_keys(meta, allowed)
         if unknown:
-            raise self.error(f"unknown key '{unknown[0]}' in meta (expected: publisher, date, "
-                             "edition)", _key_pos(meta, unknown[0]))
+            raise self.error(f"unknown key '{unknown[0]}' in meta (expected: "
+                             f"{', '.join(allowed)})", _key_pos(meta, unknown[0]))
         if "publisher" not in meta:
             raise self.error("meta needs 'publisher'", _value_pos(data, "meta"))
         publisher = self.text(meta, "publisher", "meta.publisher", {})
         edition = self.optional_text(meta, "edition", "meta.edition")
         return publisher, edition, self.date(meta)
 
-    def date(self, meta: CommentedMap) -> _dt.date:
-        if "date" not in meta:
-            raise self.error("meta needs 'date' (YYYY-MM-DD)", _node_pos(meta))
-        value = meta["date"]
-        pos = _value_pos(meta, "date")
+    def facts(self, meta: CommentedMap) -> list[Fact]:
+        """``meta``'s :data:`FACTS`: a text, empty (``""`` or nothing), or a mapping of
+        language code to text (``isbn: {en: …, es: …}``)."""
+        out = []
+        for name in FACTS:
+            if name not in meta:
+                continue
+            value = meta[name]  # nothing written after the key: its line
+            line = _line(_key_pos(meta, name) if value is None else _value_pos(meta, name))
+            if isinstance(value, CommentedMap):
+                for lang in value:
+                    out.append(Fact(name, self.fact_value(value, lang, f"meta.{name}.{lang}"),
+                                    _line(_value_pos(value, lang)) or line, str(lang)))
+            else:
+                out.append(Fact(name, self.fact_value(meta, name, f"meta.{name}"), line))
+        return out
+
+    def fact_value(self, node: CommentedMap, key: Any, where: str) -> str:
+        value = node[key]
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise self.error(f"{where} must be text in quotes (or empty: \"\"), not "
+                             f"{_kind(value)}", _value_pos(node, key))
+        return " ".join(value.split())
+
+    def date(self, meta: CommentedMap, key: str = "date") -> _dt.date:
+        if key not in meta:
+            raise self.error(f"meta needs '{key}' (YYYY-MM-DD)", _node_pos(meta))
+        value = meta[key]
+        pos = _value_pos(meta, key)
         if isinstance(value, _dt.datetime):
             return value.date()
         if isinstance(value, _dt.date):
@@ -592,7 +655,8 @@ class _Loader(_Blocks):
         try:
             return _dt.date.fromisoformat(str(value))
         except ValueError:
-            raise self.error(f"meta.date '{value}' is not a date (write YYYY-MM-DD)", pos) from None
+            raise self.error(f"meta.{key} '{value}' is not a date (write YYYY-MM-DD)",
+                             pos) from None
 
     def notes(self, data: CommentedMap) -> tuple[dict[str, Text], dict[str, int]]:
         """``notes:``: each note's text and the line its id is written on."""

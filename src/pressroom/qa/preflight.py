@@ -29,6 +29,7 @@ from pathlib import Path
 from pressroom.errors import PressroomError
 from pressroom.fsutil import atomic_write_bytes
 from pressroom.model.config import Project
+from pressroom.model.content import FACTS, ContentError, load_document
 from pressroom.render import fingerprint
 
 MM = 72 / 25.4
@@ -382,6 +383,30 @@ def small_text_ink_problems(pdf, shown: str, tokens: dict[str, str] | None = Non
     return problems
 
 
+# --------------------------------------------------------------------------- facts
+def fact_problems(project: Project, langs: list[str], docs: list[str]) -> list[Problem]:
+    """Warnings, at their line in the content, for the facts only the publisher knows
+    (ISBN, rights, contact: :data:`pressroom.model.content.FACTS`) left empty in
+    ``meta`` for a language printed: pressroom prints nothing in their place."""
+    problems = []
+    for doc in docs:
+        path = project.content_path(doc)
+        shown = project.rel(path)
+        try:
+            document = load_document(path, shown)
+        except ContentError:
+            continue  # the build reports it
+        for fact in document.facts:
+            if fact.value or (fact.lang and fact.lang not in langs) or not langs:
+                continue
+            where = f"meta.{fact.name}" + (f".{fact.lang}" if fact.lang else "")
+            problems.append(Problem(
+                f"{shown}:{fact.line}", None,
+                f"{where} is empty: {FACTS[fact.name]}; it is left off the page until "
+                "someone who knows fills it in", warning=True))
+    return problems
+
+
 # --------------------------------------------------------------------------- boxes
 def _box_problems(pdf, shown: str, bleed_mm: float) -> list[Problem]:
     problems = []
@@ -502,6 +527,9 @@ def preflight(project: Project, langs: list[str], docs: list[str],
     across languages, from the PDFs built from the current inputs only: one built
     from older inputs is left out of the comparison, with a line in ``notes``."""
     problems, pages = _pdf_problems(project, langs, docs, profile, skip)
+    if profile == "print":
+        problems += fact_problems(project, [lang for lang in langs if lang in
+                                            {lang for _doc, lang in pages}], docs)
     limit = project.settings.max_page_difference
     current = _CurrentInputs(project, profile)
     for doc in docs if profile == "print" else []:  # printed editions are imposed alike

@@ -16,7 +16,7 @@ import io
 import json
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,7 +36,7 @@ from pressroom.errors import MarkupError, PressroomError, RenderError
 from pressroom.fsutil import atomic_write_bytes
 from pressroom.messages.catalogs import Translations
 from pressroom.model.config import PSEUDO_LANGUAGES, Project
-from pressroom.model.content import Block, Document, Text
+from pressroom.model.content import FACTS, Block, Document, Text
 from pressroom.render import engine, layout, printmarks
 from pressroom.text import formatting, markup, typography
 
@@ -266,7 +266,18 @@ def view_model(doc: Document, loc: Localizer) -> dict:
         "date": formatting.date(doc.date, loc.lang),
         "date_iso": doc.date.isoformat(),
         "sections": sections,
+        "disclaimer": loc.html(doc.disclaimer),
+        "current_as_of": (formatting.date(doc.current_as_of, loc.lang)
+                          if doc.current_as_of else ""),
+        # facts only the publisher knows: "" until filled in (the preflight warns)
+        **{name: _fact_html(doc.fact(name, loc.lang), loc) for name in FACTS},
     }
+
+
+def _fact_html(value: str, loc: Localizer) -> Markup:
+    """A fact as written (not a message: no translation), with its links
+    (``[site](https://…)``) and the language's typography; "" when empty."""
+    return Markup(markup.to_html(value, None, loc.fix)) if value else Markup("")
 
 
 # --------------------------------------------------------------------------- templates
@@ -299,14 +310,17 @@ def make_environment(project: Project, loc: Localizer) -> Environment:
 
 
 def render_html(project: Project, doc: Document, loc: Localizer, *,
-                profile: str = "print", cmyk_profile: Path | None = None) -> str:
+                profile: str = "print", cmyk_profile: Path | None = None,
+                padding: bool = False) -> str:
+    """The document's HTML; with ``padding``, a document of the one page that pads
+    it to its page multiple (the template's ``padding_page`` block)."""
     env = make_environment(project, loc)
     name = f"{doc.name}/document.html"
     try:
         template = env.get_template(name)
         html = template.render(doc=view_model(doc, loc), lang=loc.lang, profile=profile,
                                cmyk_profile_url=cmyk_profile.as_uri() if cmyk_profile else "",
-                               generator=f"pressroom {__version__}")
+                               generator=f"pressroom {__version__}", padding=padding)
         return layout.place_markers(html)
     except PressroomError:
         raise
@@ -353,15 +367,24 @@ def _refusal(project: Project, refused: RefusedURL) -> RenderError:
     return RenderError(str(refused))
 
 
-def _insert_blank_pages(project: Project, document: engine.Document, html: str, count: int,
-                        fetcher: SandboxFetcher) -> engine.Document:
-    """``count`` blank pages before the last page (the back cover), laid out with the
-    document's own stylesheets, without laying out the whole document again."""
-    head = html[: html.index("<body")]
-    blank_html = head + "<body>" + '<div class="blank-page"></div>' * count + "</body></html>"
-    blanks = _render_document(project, blank_html, fetcher)
+def _insert_padding_pages(project: Project, document: engine.Document, padding_html: str,
+                          count: int, fetcher: SandboxFetcher) -> engine.Document:
+    """``count`` padding pages (``padding_html``'s page: see :func:`render_html`)
+    before the back cover (or at the end), laid out with the document's own
+    stylesheets, without laying out the whole document again."""
+    start = padding_html.index(">", padding_html.index("<body")) + 1
+    end = padding_html.rindex("</body>")
+    html = padding_html[:start] + padding_html[start:end] * count + padding_html[end:]
+    padding = _render_document(project, html, fetcher)
     pages = document.pages
-    return document.copy(pages[:-1] + blanks.pages[:count] + pages[-1:])
+    at = len(pages) - 1 if _back_cover(pages[-1]) else len(pages)
+    return document.copy(pages[:at] + padding.pages[:count] + pages[at:])
+
+
+def _back_cover(page: engine.Page) -> bool:
+    """Whether ``page`` is a back cover (``data-frame="back cover"``): padding pages
+    go before it; a document that ends with text is padded at its end."""
+    return any(box.get("data-frame") == "back cover" for box in page.root.descendants())
 
 
 def _pdf_options(project: Project, profile: str, html: str) -> dict[str, Any]:
@@ -384,10 +407,10 @@ def _pdf_bytes(project: Project, document: engine.Document, profile: str, html: 
 
 
 def _lay_out(project: Project, doc: Document, html: str, profile: str,
-             fetcher: SandboxFetcher) -> engine.Document:
+             fetcher: SandboxFetcher, padding_html: Callable[[], str]) -> engine.Document:
     """The document laid out, each note on the page of its first call, no word
     hyphenated across a page turn where a change of its paragraph can help (with
-    the notes kept), padded with blank pages to the page multiple."""
+    the notes kept), padded to the page multiple with ``padding_html``'s page."""
     document = _render_document(project, html, fetcher)
     multiple = project.settings.page_multiple(doc.name)
     padded = profile in ("print", "proof") and multiple > 1
@@ -398,7 +421,7 @@ def _lay_out(project: Project, doc: Document, html: str, profile: str,
     pages = len(document.pages)
     if padded and pages % multiple:
         pad = math.ceil(pages / multiple) * multiple - pages
-        document = _insert_blank_pages(project, document, html, pad, fetcher)
+        document = _insert_padding_pages(project, document, padding_html(), pad, fetcher)
     return document
 
 
@@ -416,7 +439,8 @@ def build_one(project: Project, doc: Document, lang: str, translations: Translat
     fetcher = SandboxFetcher([project.layouts_dir, project.content_dir],
                              files=[profile_icc] if profile_icc else [])
     html = render_html(project, doc, loc, profile=profile, cmyk_profile=profile_icc)
-    document = _lay_out(project, doc, html, profile, fetcher)
+    document = _lay_out(project, doc, html, profile, fetcher, lambda: render_html(
+        project, doc, loc, profile=profile, cmyk_profile=profile_icc, padding=True))
     pages = len(document.pages)
     found = layout.survey(document, loc.plain_keys)  # one walk: layout data and overflows
     warnings = list(dict.fromkeys(document.warnings + found.overflows))
