@@ -120,3 +120,39 @@ def test_a_document_without_a_back_cover_is_padded_at_its_end(tmp_path):
     assert "Published by" in texts[-1]  # the back page stays last
     padding = [i for i, text in enumerate(texts) if text.split() == ["Notes"]]
     assert padding and padding[-1] == len(texts) - 2
+
+
+def test_text_lost_is_reported_only_for_a_message_printed_in_part():
+    from pressroom.render import layout
+
+    found = layout.Survey(pages=2, letters={"kA": 40, "kB": 12, "kC": 30},
+                          last_seen={"kA": (2, "imprint page"), "kB": (1, "page"),
+                                     "kC": (1, "page")})
+    layout.lost_text(found, {"kA": 55, "kB": 12, "kC": 10, "kD": 20})
+    [issue] = found.issues.values()
+    assert (issue.kind, issue.key, issue.page, issue.text) == ("text-lost", "kA", 2, "15 of 55")
+    assert issue.describe("brochure") == (
+        "text cut off in the imprint page on brochure p. 2: 15 of 55 letters of this message "
+        "are not printed; give it room or shorten it")
+    assert layout.letter_count("Ré-ten-tion, nº 4") == 11
+
+
+@pytest.mark.e2e
+def test_a_disclaimer_too_long_for_the_imprint_page_is_text_lost_at_its_line(tmp_path):
+    from pressroom.qa import layout_qa
+
+    root = make_project(tmp_path / "proj")
+    content = root / "content" / "brochure.yaml"
+    long = " ".join(["The views expressed are those of the Working Group alone."] * 120)
+    content.write_text(content.read_text().replace(
+        "  edition: Test edition\n", f"  edition: Test edition\n  disclaimer: {long}\n"),
+        encoding="utf-8")
+    project = load_project(root)
+    builder.build(project, ["en"], ["brochure"])
+    found = [f for f in layout_qa.findings(project, ["en"], ["brochure"])
+             if "text cut off" in f.message or "overflows" in f.message]
+    line = next(n for n, row in enumerate(content.read_text().splitlines(), 1)
+                if "disclaimer:" in row)
+    assert {(f.path, f.line) for f in found} == {("content/brochure.yaml", line)}
+    assert any(f.message.startswith("text cut off in the imprint page on brochure p. 2: ")
+               for f in found)

@@ -7,7 +7,8 @@ caused them, at the line a translator edits::
   locales/fr/LC_MESSAGES/messages.po:412: overflows the key-figures panel on brochure p. 5 by 3.8 mm
 
 - text that runs out of its frame (a panel, the cover, a table cell) or out of
-  the page's text area;
+  the page's text area, or that is cut off (a message printed in part: lines a
+  fixed box dropped);
 - a heading left alone at the foot of a page, or with a single line of its
   text (a warning);
 - a note printed on another page than its first call (at the line of the note's

@@ -79,6 +79,7 @@ class Localizer:
         self.assets = assets  # folder of images: per-language variants are looked up there
         self.keys: dict[str, tuple[str | None, str]] = {}  # printed message key -> (ctx, id)
         self.plain_keys: dict[str, str] = {}  # plain text -> message key
+        self.letters: dict[str, int] = {}  # message key -> letters of its printed text
 
     def lookup(self, msgid: str, context: str | None = None) -> tuple[str, str, str]:
         """(text to print, its state, its message key)."""
@@ -127,6 +128,7 @@ class Localizer:
                 body = markup.to_html(translated, self.footnote if footnotes else None, self.fix)
             except MarkupError as again:
                 raise PressroomError(again.message, self.shown, text.line) from None
+        self.letters[key] = layout.letter_count(markup.to_plain(translated, self.fix))
         return Markup(layout.span(key, state) + body + "</span>")
 
     def plain(self, text: Text | None) -> str:
@@ -443,6 +445,7 @@ def build_one(project: Project, doc: Document, lang: str, translations: Translat
         project, doc, loc, profile=profile, cmyk_profile=profile_icc, padding=True))
     pages = len(document.pages)
     found = layout.survey(document, loc.plain_keys)  # one walk: layout data and overflows
+    layout.lost_text(found, loc.letters)
     warnings = list(dict.fromkeys(document.warnings + found.overflows))
     pdf = _pdf_bytes(project, document, profile, html, fetcher)
     path = project.pdf_path(lang, doc.name, profile)

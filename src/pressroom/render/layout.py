@@ -119,7 +119,7 @@ class Region:
 class Issue:
     kind: str  # "overflow", "heading-at-foot", "short-line", "note-away",
     #            "page-turn-hyphen", "hyphenated-address", "fused-calls", "doubled-mark",
-    #            "heading-one-line"
+    #            "heading-one-line", "text-lost"
     page: int
     frame: str
     by_mm: float
@@ -128,34 +128,37 @@ class Issue:
     call_page: int = 0  # a note-away: the page of the note's first call
 
     def describe(self, doc: str) -> str:
+        """What a translator or designer reads: the problem, where, what helps."""
         where = f"{doc} p. {self.page}"
+        frame = "the text area" if self.frame == "page" else f"the {self.frame}"
         if self.kind == "note-away":
             if not self.page:
                 return f"note {self.text} not printed, its call on {doc} p. {self.call_page}"
             return (f"note {self.text} printed on p. {self.page}, its call on p. "
                     f"{self.call_page} ({doc}); notes must sit on the page of their first call")
-        if self.kind == "heading-at-foot":
-            return f"heading left alone at the foot of {where}"
-        if self.kind == "heading-one-line":
-            return (f"heading with a single line of its text at the foot of {where}; "
-                    "shortening the text above it by a line or two moves it")
-        if self.kind == "hyphenated-address":
-            return (f"URL or document symbol hyphenated on {where} (\"{self.text}\"); "
-                    "write it as a link or check its spelling")
-        if self.kind == "fused-calls":
-            return (f"note calls {self.text} printed as one number on {where}; "
-                    "separate the calls ([^a][^b] prints them as \"8,40\")")
-        if self.kind == "doubled-mark":
-            return (f"punctuation printed twice on {where} (\"{self.text}\"); "
-                    "a mark belongs on one side of the note call only")
-        if self.kind == "page-turn-hyphen":
-            return (f"word hyphenated across the page turn after {where} "
-                    f"(\"{self.text}\"); rephrasing a line above moves the break")
-        if self.kind == "short-line":
-            return (f"line broken too early on {where} (\"{self.text}\" alone on a line "
-                    "of justified text); a word joiner or a rephrasing helps")
-        frame = "the text area" if self.frame == "page" else f"the {self.frame}"
-        return f"overflows {frame} on {where} by {self.by_mm:.1f} mm"
+        template = _DESCRIPTIONS.get(self.kind, _DESCRIPTIONS["overflow"])
+        return template.format(where=where, frame=frame, text=self.text, by=self.by_mm)
+
+
+# How each kind of issue reads (``note-away`` is told in Issue.describe).
+_DESCRIPTIONS = {
+    "overflow": "overflows {frame} on {where} by {by:.1f} mm",
+    "text-lost": ("text cut off in {frame} on {where}: {text} letters of this message are not "
+                  "printed; give it room or shorten it"),
+    "heading-at-foot": "heading left alone at the foot of {where}",
+    "heading-one-line": ("heading with a single line of its text at the foot of {where}; "
+                         "shortening the text above it by a line or two moves it"),
+    "hyphenated-address": ("URL or document symbol hyphenated on {where} (\"{text}\"); "
+                           "write it as a link or check its spelling"),
+    "fused-calls": ("note calls {text} printed as one number on {where}; separate the calls "
+                    "([^a][^b] prints them as \"8,40\")"),
+    "doubled-mark": ("punctuation printed twice on {where} (\"{text}\"); a mark belongs on "
+                     "one side of the note call only"),
+    "page-turn-hyphen": ("word hyphenated across the page turn after {where} (\"{text}\"); "
+                         "rephrasing a line above moves the break"),
+    "short-line": ("line broken too early on {where} (\"{text}\" alone on a line of justified "
+                   "text); a word joiner or a rephrasing helps"),
+}
 
 
 @dataclass
@@ -205,6 +208,10 @@ class Survey:
     overflows: list[str] = field(default_factory=list)
     notes: dict[str, Note] = field(default_factory=dict)  # by the note's number
     note_elements: dict[str, int] = field(default_factory=dict)  # not in data()
+    # letters printed of each message, and the last page and frame it printed on
+    # (not in data(): :func:`lost_text` compares them with the messages' texts)
+    letters: dict[str, int] = field(default_factory=dict)
+    last_seen: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     def data(self) -> dict:
         return {
@@ -274,6 +281,27 @@ def _heading_at_foot(found: Survey, walk: _PageWalk, below: tuple | None) -> tup
     elif walk.before_last[2] and walk.last_line[3] is not None:
         return (walk.number, walk.before_last[1], walk.last_line[3])
     return None
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def letter_count(text: str) -> int:
+    """The letters of ``text`` (no digits, spaces, punctuation or hyphens): what a
+    page must show of a message, however it is broken, hyphenated or numbered."""
+    return len(_LETTER.findall(text))
+
+
+def lost_text(found: Survey, expected: dict[str, int]) -> None:
+    """An issue for each message printed in part only (``expected``: the letters of
+    each message's text as printed, by key): lines a fixed box or the engine cut
+    off and dropped, which no overflow shows because they were never laid out."""
+    for key, letters in expected.items():
+        printed = found.letters.get(key, 0)
+        if 0 < printed < letters:
+            page, frame = found.last_seen[key]
+            found.issues[("text-lost", key)] = Issue(
+                "text-lost", page, frame, 0.0, key, f"{letters - printed} of {letters}")
 
 
 def _notes_away(found: Survey) -> None:
@@ -379,6 +407,9 @@ def _check_text(walk: _PageWalk, box: engine.Box, context: _Context) -> None:
     text = box.run
     assert text is not None
     if context.key is not None:
+        survey = walk.survey
+        survey.letters[context.key] = survey.letters.get(context.key, 0) + letter_count(box.text)
+        survey.last_seen[context.key] = (walk.number, context.frames[-1].label)
         inner = context.frames[-1]
         for frame in (inner, walk.area) if inner is not walk.area else (walk.area,):
             over = max(text.right - frame.right, text.bottom - frame.bottom,
