@@ -336,11 +336,12 @@ def write_pdf(document: Document, target: BinaryIO, *, variant: str | None = Non
               output_intent: str | None = None) -> None:
     """Write ``document`` as PDF to ``target``: ``variant`` such as ``pdf/x-4`` or
     ``pdf/ua-1``, ``tagged`` for a tagged (accessible) PDF, ``finisher`` called on
-    the PDF objects before they are written, ``output_intent="srgb"`` for an sRGB
-    OutputIntent (WeasyPrint's own copy of the ICC's sRGB2014.icc)."""
-    options: dict[str, Any] = {"output_intent": output_intent}
+    the PDF objects before they are written."""
+    options: dict[str, Any] = {}
     if tagged:
         options["pdf_tags"] = True
+    # output_intent="srgb": an sRGB OutputIntent, WeasyPrint's copy of the ICC's sRGB2014.icc
+    options["output_intent"] = output_intent
     if variant:
         options["pdf_variant"] = variant
     if finisher is not None:
