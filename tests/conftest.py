@@ -101,22 +101,37 @@ def french_built(tmp_path_factory):
                              f"{sorted(set(before.items()) ^ set(after.items()))}")
 
 
-@pytest.fixture(scope="session")
-def real_built(tmp_path_factory):
-    """A copy of the repository's own content, catalogues and layouts with the six
-    print PDFs (en, es, fr × both documents) built once for the session, read only."""
+def _real_build(tmp_path_factory, name: str, profile: str, jobs: int | None = None):
+    """A copy of the repository's own content, catalogues and layouts with its PDFs of
+    ``profile`` built in every configured language; yields the project and checks,
+    at the end of the session, that no test changed it."""
     from pressroom.production import builder
 
-    root = tmp_path_factory.mktemp("real-built") / "proj"
-    for name in ("content", "layouts", "locales"):
-        shutil.copytree(REPO / name, root / name)
+    root = tmp_path_factory.mktemp(name) / "proj"
+    for folder in ("content", "layouts", "locales"):
+        shutil.copytree(REPO / folder, root / folder)
     shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
     project = load_project(root)
-    results = builder.build(project, ["en", "es", "fr"], list(project.documents))
+    results = builder.build(project, list(project.languages), list(project.documents),
+                            profile=profile, jobs=jobs)
     assert not any(r.skipped for r in results)
     before = _contents(project.root)
     yield project
     assert _contents(project.root) == before, "a test changed the shared real build"
+
+
+@pytest.fixture(scope="session")
+def real_built(tmp_path_factory):
+    """A copy of the repository's own content, catalogues and layouts with the six
+    print PDFs (en, es, fr × both documents) built once for the session, read only."""
+    yield from _real_build(tmp_path_factory, "real-built", "print")
+
+
+@pytest.fixture(scope="session")
+def real_screen_built(tmp_path_factory):
+    """The same with the screen PDFs (the accessible edition) of every configured
+    language, built once for the session (two workers), read only."""
+    yield from _real_build(tmp_path_factory, "real-screen-built", "screen", jobs=2)
 
 
 def _contents(root: Path) -> dict[str, str]:

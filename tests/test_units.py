@@ -98,7 +98,7 @@ def test_printed_dpi_is_the_lower_axis():
 
 def test_rgb_colour_space_by_name_or_resource():
     resources = {"/ColorSpace": {"/CS0": "/DeviceRGB", "/CS1": "/DeviceCMYK"}}
-    assert preflight._rgb_space("/CS0", resources)
-    assert not preflight._rgb_space("/CS1", resources)
-    assert preflight._rgb_space("/DeviceRGB", {})
-    assert not preflight._rgb_space("/DeviceCMYK", resources)
+    assert preflight._space_channels("/CS0", resources) == 3  # RGB
+    assert preflight._space_channels("/CS1", resources) == 4  # CMYK
+    assert preflight._space_channels("/DeviceRGB", {}) == 3
+    assert preflight._space_channels("/DeviceCMYK", resources) == 4

@@ -13,7 +13,8 @@ Print PDFs (``build/<lang>/<doc>.pdf``):
   three-ink blue blur when the plates do not register exactly);
 - title and language in the metadata;
 - the layout warnings recorded at build time (overflow, WeasyPrint warnings).
-Screen PDFs (``.screen.pdf``): fonts, metadata, tags and bookmarks.
+Screen PDFs (``.screen.pdf``): fonts, metadata, tags and bookmarks; no CMYK colour
+(operators, colour spaces, images) and an sRGB OutputIntent.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from pressroom.render import fingerprint
 MM = 72 / 25.4
 MIN_DPI = 300
 RGB_OPERATORS = {"rg", "RG"}
+CMYK_OPERATORS = {"k", "K"}
 
 
 @dataclass(frozen=True)
@@ -158,31 +160,44 @@ def _multiply(m, n):
             e * A + f * C + E, e * B + f * D + F]
 
 
-def _is_rgb(space) -> bool:
+def _channels(space) -> int:
+    """3 for an RGB colour space, 4 for CMYK (a device space, an ICC profile, or
+    what an Indexed, Separation or DeviceN space stands on), else 0."""
     if space is None:
-        return False
+        return 0
     name = str(space)
-    if name == "/DeviceRGB":
-        return True
+    if name in ("/DeviceRGB", "/DeviceCMYK"):
+        return 3 if name == "/DeviceRGB" else 4
     try:
         if str(space[0]) == "/ICCBased":
-            return int(space[1].get("/N", 0)) == 3
+            return int(space[1].get("/N", 0))
         if str(space[0]) in ("/Indexed", "/Separation", "/DeviceN"):
-            return _is_rgb(space[1] if str(space[0]) == "/Indexed" else space[2])
+            return _channels(space[1] if str(space[0]) == "/Indexed" else space[2])
     except (TypeError, IndexError, KeyError, AttributeError):
         pass
-    return False
+    return 0
+
+
+class _Forbidden:
+    """The colour a PDF must not use: RGB in print (the printer's CMYK only), CMYK
+    on screen (sRGB, which its OutputIntent names)."""
+
+    def __init__(self, screen: bool):
+        self.channels = 4 if screen else 3
+        self.operators = CMYK_OPERATORS if screen else RGB_OPERATORS
+        self.name = "CMYK" if screen else "RGB"
+        self.device = "DeviceCMYK" if screen else "DeviceRGB"
 
 
 _DEVICE_SPACES = ("/DeviceRGB", "/DeviceCMYK", "/DeviceGray", "/Pattern")
 
 
-def _rgb_space(name: str, resources) -> bool:
-    """Whether the colour space ``cs``/``CS`` selects (a device space, or one named in
-    the page's resources) is RGB."""
+def _space_channels(name: str, resources) -> int:
+    """The channels of the colour space ``cs``/``CS`` selects (a device space, or one
+    named in the page's resources); see ``_channels``."""
     if name.startswith("/") and name not in _DEVICE_SPACES:
-        return _is_rgb((resources.get("/ColorSpace") or {}).get(name))
-    return _is_rgb(name)
+        return _channels((resources.get("/ColorSpace") or {}).get(name))
+    return _channels(name)
 
 
 def _printed_dpi(xobject, ctm) -> float | None:
@@ -196,11 +211,11 @@ def _printed_dpi(xobject, ctm) -> float | None:
                int(xobject.get("/Height", 0)) / height_in)
 
 
-def _image_findings(xobject, name, ctm, check_rgb: bool) -> dict[str, str]:
-    """An image drawn with ``Do``: RGB (print only) and below MIN_DPI."""
+def _image_findings(xobject, name, ctm, forbidden: _Forbidden) -> dict[str, str]:
+    """An image drawn with ``Do``: in a forbidden colour space, or below MIN_DPI."""
     found = {}
-    if check_rgb and _is_rgb(xobject.get("/ColorSpace")):
-        found[f"img-rgb{name}"] = f"RGB image {name}"
+    if _channels(xobject.get("/ColorSpace")) == forbidden.channels:
+        found[f"img-colour{name}"] = f"{forbidden.name} image {name}"
     dpi = _printed_dpi(xobject, ctm)
     if dpi is not None and dpi < MIN_DPI:
         found[f"dpi{name}"] = (f"image {name} is {dpi:.0f} dpi at its printed size "
@@ -208,30 +223,30 @@ def _image_findings(xobject, name, ctm, check_rgb: bool) -> dict[str, str]:
     return found
 
 
-def _page_visitor(check_rgb: bool, found: dict[str, str]):
+def _page_visitor(forbidden: _Forbidden, found: dict[str, str]):
     """A ``_walk_content`` visitor that records one page's colour and image problems in
     ``found`` (keyed, so each problem is reported once per page)."""
     def visit(op, operands, ctm, resources) -> None:
-        if check_rgb and op in RGB_OPERATORS:
-            found.setdefault("rgb", f"DeviceRGB colour operator '{op}'")
-        elif check_rgb and op in ("cs", "CS"):
+        if op in forbidden.operators:
+            found.setdefault("colour", f"{forbidden.device} colour operator '{op}'")
+        elif op in ("cs", "CS"):
             name = str(operands[0])
-            if _rgb_space(name, resources):
-                found.setdefault("rgb", f"RGB colour space {name}")
+            if _space_channels(name, resources) == forbidden.channels:
+                found.setdefault("colour", f"{forbidden.name} colour space {name}")
         elif op == "Do":
             xobject = (resources.get("/XObject") or {}).get(str(operands[0]))
             if xobject is not None and xobject.get("/Subtype") == "/Image":
                 for key, message in _image_findings(xobject, operands[0], ctm,
-                                                    check_rgb).items():
+                                                    forbidden).items():
                     found.setdefault(key, message)
     return visit
 
 
-def _colour_and_image_problems(pdf, shown: str, check_rgb: bool) -> list[Problem]:
+def _colour_and_image_problems(pdf, shown: str, screen: bool) -> list[Problem]:
     problems: list[Problem] = []
     for number, page in enumerate(pdf.pages, start=1):
         found: dict[str, str] = {}
-        _walk_content(page, [1, 0, 0, 1, 0, 0], _page_visitor(check_rgb, found))
+        _walk_content(page, [1, 0, 0, 1, 0, 0], _page_visitor(_Forbidden(screen), found))
         problems.extend(Problem(shown, number, message) for message in found.values())
     return problems
 
@@ -447,6 +462,10 @@ def _metadata_problems(pdf, shown: str, screen: bool) -> list[Problem]:
             problems.append(Problem(shown, None, "not tagged (no structure tree): not PDF/UA"))
         if "/Outlines" not in pdf.Root:
             problems.append(Problem(shown, None, "no bookmarks"))
+        intents = pdf.Root.get("/OutputIntents") or []
+        if not any(_channels(["/ICCBased", i.get("/DestOutputProfile")]) == 3 for i in intents):
+            problems.append(Problem(shown, None, "no sRGB OutputIntent (a viewer cannot tell "
+                                    "which RGB the colours are in)"))
     else:
         intents = pdf.Root.get("/OutputIntents")
         if not intents or not any(str(i.get("/S")) == "/GTS_PDFX" for i in intents):
@@ -459,7 +478,8 @@ def _metadata_problems(pdf, shown: str, screen: bool) -> list[Problem]:
 
 def _preflight_key(project: Project, data: bytes, profile: str) -> str:
     fonts = sorted((p.name, p.stat().st_size) for p in (project.layouts_dir / "fonts").glob("*"))
-    settings = json.dumps([project.options, fonts, profile, MIN_DPI, SMALL_TEXT_PT, "inks"],
+    settings = json.dumps([project.options, fonts, profile, MIN_DPI, SMALL_TEXT_PT, "inks",
+                           "screen-srgb"],
                           sort_keys=True, default=str)
     return hashlib.sha256(data + settings.encode("utf-8")).hexdigest()
 
@@ -505,7 +525,7 @@ def _inspect(project: Project, path: Path, shown: str, doc: str,
         screen = profile == "screen"
         problems = _font_problems(pdf, shown, families)
         problems += _metadata_problems(pdf, shown, screen)
-        problems += _colour_and_image_problems(pdf, shown, check_rgb=not screen)
+        problems += _colour_and_image_problems(pdf, shown, screen)
         pages = len(pdf.pages)
         if not screen:
             problems += _box_problems(pdf, shown, project.settings.bleed_mm)

@@ -389,10 +389,17 @@ def _back_cover(page: engine.Page) -> bool:
     return any(box.get("data-frame") == "back cover" for box in page.root.descendants())
 
 
+def _screen_finisher(pdf: engine.PdfFile) -> None:
+    """The screen edition's sRGB OutputIntent is a display condition, PDF/A's kind
+    (``GTS_PDFA1``), not a printing condition (PDF/X's ``GTS_PDFX``)."""
+    pdf.name_output_intents("GTS_PDFA1")
+
+
 def _pdf_options(project: Project, profile: str, html: str) -> dict[str, Any]:
     """:func:`pressroom.render.engine.write_pdf`'s options for a profile."""
-    if profile == "screen":
-        return {"tagged": True, "variant": "pdf/ua-1"}
+    if profile == "screen":  # colours in sRGB (tokens.css), which the OutputIntent names
+        return {"tagged": True, "variant": "pdf/ua-1", "output_intent": "srgb",
+                "finisher": _screen_finisher}
     if profile == "proof":  # for reviewers' desk printers: plain PDF, trimmed pages
         return {}
     marks = project.settings.crop_marks

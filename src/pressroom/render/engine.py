@@ -317,6 +317,12 @@ class PdfFile:
                               for part in obj.stream]
                 return
 
+    def name_output_intents(self, subtype: str) -> None:
+        """Set the subtype of the OutputIntents (WeasyPrint writes ``GTS_PDFX`` for
+        any variant but PDF/A; an sRGB intent for the screen is ``GTS_PDFA1``)."""
+        for intent in self._pdf.catalog.get("OutputIntents", ()):
+            intent["S"] = f"/{subtype}"
+
     def pages(self) -> list[PdfPage]:
         return [PdfPage(self._pdf, obj) for obj in list(self._pdf.objects)
                 if isinstance(obj, dict) and obj.get("Type") == "/Page"]
@@ -326,13 +332,16 @@ Finisher = Callable[[PdfFile], None]
 
 
 def write_pdf(document: Document, target: BinaryIO, *, variant: str | None = None,
-              tagged: bool = False, finisher: Finisher | None = None) -> None:
+              tagged: bool = False, finisher: Finisher | None = None,
+              output_intent: str | None = None) -> None:
     """Write ``document`` as PDF to ``target``: ``variant`` such as ``pdf/x-4`` or
     ``pdf/ua-1``, ``tagged`` for a tagged (accessible) PDF, ``finisher`` called on
     the PDF objects before they are written."""
     options: dict[str, Any] = {}
     if tagged:
         options["pdf_tags"] = True
+    # output_intent="srgb": an sRGB OutputIntent, WeasyPrint's copy of the ICC's sRGB2014.icc
+    options["output_intent"] = output_intent
     if variant:
         options["pdf_variant"] = variant
     if finisher is not None:
