@@ -16,7 +16,7 @@ import io
 import json
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -79,6 +79,9 @@ class Localizer:
         self.assets = assets  # folder of images: per-language variants are looked up there
         self.keys: dict[str, tuple[str | None, str]] = {}  # printed message key -> (ctx, id)
         self.plain_keys: dict[str, str] = {}  # plain text -> message key
+        # note number -> what a screen reader says for its call and for its number
+        # (link descriptions, translated by the layouts: see make_environment)
+        self.note_labels: Callable[[int], tuple[Markup, Markup]] | None = None
 
     def lookup(self, msgid: str, context: str | None = None) -> tuple[str, str, str]:
         """(text to print, its state, its message key)."""
@@ -157,11 +160,21 @@ class Localizer:
         anchor = escape(f"note-{note_id}")
         if note_id in self.note_numbers:  # printed once; later references repeat its number
             number = self.note_numbers[note_id]
-            return f'<a class="note-ref" href="#{anchor}">{number}</a>'
+            call, _back = self._note_labels(number)
+            return f'<a class="note-ref" href="#{anchor}" aria-label="{call}">{number}</a>'
         number = self.note_numbers[note_id] = len(self.note_numbers) + 1
         body = self.html(note, footnotes=False)
+        call, back = self._note_labels(number)
         return (f'<span class="footnote" id="{anchor}" data-n="{number}" '
-                f'data-note="{escape(note_id)}">{body}</span>')
+                f'data-note="{escape(note_id)}" data-pdf-role="Note" '
+                f'data-call-label="{call}" data-back-label="{back}">{body}</span>')
+
+    def _note_labels(self, number: int) -> tuple[Markup, Markup]:
+        """(call, back) descriptions of note ``number``'s links, escaped for an attribute."""
+        if self.note_labels is None:
+            return Markup(number), Markup(number)
+        call, back = self.note_labels(number)
+        return escape(call), escape(back)
 
 
 def _stat_view(loc: Localizer, stat: dict) -> dict:
@@ -186,10 +199,12 @@ def _chart_view(loc: Localizer, chart: dict) -> dict:
     lang = loc.lang
     return {
         "title": loc.html(chart["title"]),
+        "title_plain": loc.plain(chart["title"]),
         "unit": loc.html(chart.get("unit")),
         "source": Markup(loc.footnote(chart["source"])) if chart.get("source") else Markup(""),
         "bars": [{
             "label": loc.html(b["label"]),
+            "label_plain": loc.plain(b["label"]),
             "value": b["value"],
             "figure": (formatting.percent(b["value"], lang) if fmt == "percent"
                        else formatting.number(b["value"], lang)),
@@ -295,7 +310,22 @@ def make_environment(project: Project, loc: Localizer) -> Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext, ngettext, pgettext=pgettext, npgettext=npgettext, newstyle=True)
     env.filters["number"] = lambda v: formatting.number(v, loc.lang)
+    loc.note_labels = _note_labels(env)
     return env
+
+
+def _note_labels(env: Environment) -> Callable[[int], tuple[Markup, Markup]] | None:
+    """The layouts' ``note_call_label`` and ``note_back_label`` macros (in
+    ``components.html``) as one function, or None where the layouts have none."""
+    try:
+        module = env.get_template("components.html").module
+    except TemplateNotFound:
+        return None
+    call = getattr(module, "note_call_label", None)
+    back = getattr(module, "note_back_label", None)
+    if call is None or back is None:
+        return None
+    return lambda number: (Markup(call(number)), Markup(back(number)))
 
 
 def render_html(project: Project, doc: Document, loc: Localizer, *,
