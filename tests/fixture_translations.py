@@ -40,6 +40,11 @@ FR = {
     "Published by": "Publié par",
     "Available in English, Spanish and French.": "Disponible en anglais, en espagnol et en français.",
     "Contents": "Sommaire",
+    "Bar chart: {title}.": "Graphique à barres : {title}.",
+    "{label}: {figure}.": "{label} : {figure}.",
+    "Section {number}: {title}": "Section {number} : {title}",
+    "Note {number}": "Note {number}",
+    "Back to the call of note {number}": "Retour à l’appel de la note {number}",
 }
 
 ES = {

@@ -201,6 +201,7 @@ def _chart_view(loc: Localizer, chart: dict) -> dict:
         "title": loc.html(chart["title"]),
         "title_plain": loc.plain(chart["title"]),
         "unit": loc.html(chart.get("unit")),
+        "unit_plain": loc.plain(chart.get("unit")),
         "source": Markup(loc.footnote(chart["source"])) if chart.get("source") else Markup(""),
         "bars": [{
             "label": loc.html(b["label"]),
@@ -310,8 +311,19 @@ def make_environment(project: Project, loc: Localizer) -> Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext, ngettext, pgettext=pgettext, npgettext=npgettext, newstyle=True)
     env.filters["number"] = lambda v: formatting.number(v, loc.lang)
+    env.filters["fill"] = fill
     loc.note_labels = _note_labels(env)
     return env
+
+
+def fill(text: str, **values: Any) -> Markup:
+    """A template string with its ``{name}`` placeholders filled (the values escaped):
+    ``_("Note {number}")|fill(number=3)``. A placeholder a translation lost or
+    misspelt is left as written, never an error (``check`` reports it)."""
+    out = str(escape(text))
+    for name, value in values.items():
+        out = out.replace("{" + name + "}", str(escape(value)))
+    return Markup(out)
 
 
 def _note_labels(env: Environment) -> Callable[[int], tuple[Markup, Markup]] | None:
