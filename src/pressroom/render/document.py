@@ -413,7 +413,9 @@ def _pdf_options(project: Project, profile: str, html: str) -> dict[str, Any]:
     if profile == "proof":  # for reviewers' desk printers: plain PDF, trimmed pages
         return {}
     marks = project.settings.crop_marks
-    return {"variant": "pdf/x-4",
+    # print carries the screen edition's tags too (PDF/X-4 allows a structure tree);
+    # its annotations keep no Print flag (PDF/X: nothing but the page prints inside the trim)
+    return {"variant": "pdf/x-4", "tagged": True,
             "finisher": printmarks.finisher(html.encode("utf-8"), marks)}
 
 
