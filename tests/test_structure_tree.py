@@ -387,3 +387,19 @@ def test_print_pdf_is_tagged_with_crop_marks_as_artifacts_and_no_printing_links(
         last = pdf.pages[1].Contents[-1].read_bytes()
         assert last.startswith(b"Q\n/Artifact BMC\n") and last.endswith(b"EMC")
         assert all(not int(a.get("/F", 0)) & 4 for _, a in link_annotations(pdf))
+
+
+# --------------------------------------------------------------------------- placeholders
+def test_a_template_string_keeps_its_placeholders_and_fill_never_fails():
+    from pressroom.messages import check
+    from pressroom.render.document import fill
+
+    flags = {"python-brace-format"}
+    assert check.check_message("Note {number}", "Nota {number}", flags, "es", []) == []
+    assert check.check_message("Note {number}", "Nota {numero}", flags, "es", []) == [
+        ("error", "placeholder {number} missing in translation"),
+        ("error", "placeholder {numero} is not in the English")]
+    assert check.check_message("{a} x", "y", set(), "es", []) == []  # not a template string
+    assert fill("Section {number}: {title}", number=3, title="<Rights>") == \
+        "Section 3: &lt;Rights&gt;"
+    assert fill("Nota {numero}", number=3) == "Nota {numero}"  # left as written, no error

@@ -405,6 +405,8 @@ def _links(pages: list, tags_on: bool) -> Iterator[None]:
     kept = [(page.links, page.anchors) for page in pages]
     try:
         for page in pages:
+            for *_link, box in page.links:  # a box keeps the annotation of an earlier write
+                box.link_annotation = None
             page.links, page.anchors = _page_links(page)
         yield
     finally:
