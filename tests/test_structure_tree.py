@@ -48,12 +48,12 @@ class Store:
     def __init__(self) -> None:
         self.objects: list[dict] = [{}]
 
-    def add(self, values: dict) -> bytes:
+    def add_object(self, values: dict) -> bytes:
         self.objects.append(values)
         return f"{len(self.objects) - 1} 0 R".encode()
 
     def element(self, kind: str, page: str, kids: list, parent: bytes | None = None) -> bytes:
-        ref = self.add({"Type": "/StructElem", "S": f"/{kind}", "K": list(kids), "Pg": page,
+        ref = self.add_object({"Type": "/StructElem", "S": f"/{kind}", "K": list(kids), "Pg": page,
                         "P": parent})
         for kid in kids:
             if isinstance(kid, bytes):
@@ -71,6 +71,9 @@ class Store:
     def dictionary(self, values):
         return dict(values)
 
+    def add(self, values):
+        return self.add_object(values)
+
     def kinds(self, ref: bytes) -> list:
         """The tree under ``ref`` as [type, kids...] (marked content as int or ("MCR", page, id))."""
         element = self.resolve(ref)
@@ -78,6 +81,8 @@ class Store:
         for kid in element["K"]:
             if isinstance(kid, int):
                 out.append(kid)
+            elif isinstance(kid, dict) and kid.get("Type") == "/OBJR":
+                continue  # an annotation
             elif isinstance(kid, dict):
                 out.append(("MCR", kid["Pg"], kid["MCID"]))
             else:
@@ -149,6 +154,21 @@ def test_empty_elements_go_but_not_a_figure_with_its_alternative_text():
     structure.mend(store, store.resolve(document), [], {})
     assert store.kinds(document) == ["Document", ["P", 0], ["Figure"]]
     assert store.resolve(empty) == {}  # emptied: nothing points to it
+
+
+def test_a_links_own_text_beside_its_elements_gets_a_span():
+    store = Store()
+    page = store.add_object({"Type": "/Page", "StructParents": 0})
+    number = store.element("Span", page, [0])
+    link = store.element("Link", page, [{"Type": "/OBJR"}, number, 1])
+    plain = store.element("Link", page, [2])  # only its own text: left as it is
+    document = store.element("Document", None, [link, plain])
+    nums: list = [0, [number, link, plain]]
+    structure.mend(store, store.resolve(document), nums, {})
+    assert store.kinds(document) == ["Document", ["Link", ["Span", 0], ["Span", 1]],
+                                     ["Link", 2]]
+    span = store.resolve(link)["K"][2]
+    assert nums == [0, [number, span, plain]] and store.resolve(span)["P"] == link
 
 
 # --------------------------------------------------------------------------- reading back
@@ -328,6 +348,9 @@ def test_running_heads_and_folios_are_artifacts_out_of_the_tree(small_pdf):
     for page in pdf.pages:
         data = page.Contents.read_bytes() if isinstance(page.Contents, pikepdf.Stream) else b""
         assert re.search(rb"/Artifact\s*<<\s*/Type\s*/Pagination\s*>>\s*BDC", data)
+    # the dots of the contents' leaders are drawn, not read
+    contents = pdf.pages[0].Contents.read_bytes()
+    assert len(re.findall(rb"/Artifact\s*<<\s*/Type\s*/Layout\s*>>\s*BDC", contents)) >= 2
 
 
 @pytest.mark.e2e

@@ -414,20 +414,28 @@ def _links(pages: list, tags_on: bool) -> Iterator[None]:
             page.links, page.anchors = links, anchors
 
 
-def _margin_text(pages: list) -> set[int]:
-    """Ids of the boxes inside page-margin boxes (running heads and folios)."""
+def _artifacts(pages: list) -> dict[int, str]:
+    """The boxes drawn as artifacts (by id) and their kind: what is inside page-margin
+    boxes (running heads, folios) is ``Pagination``, a dotted leader ``Layout``."""
     from weasyprint.formatting_structure import boxes
 
-    return {id(inner) for page in pages for box in page._page_box.children
-            if isinstance(box, boxes.MarginBox) for inner in box.descendants()}
+    kinds: dict[int, str] = {}
+    for page in pages:
+        for box in page._page_box.descendants():
+            kind = "Pagination" if isinstance(box, boxes.MarginBox) \
+                else "Layout" if box.is_leader else None
+            if kind:
+                kinds.update((id(inner), kind) for inner in box.descendants())
+    return kinds
 
 
 @contextlib.contextmanager
 def _tagging(pages: list, sources: dict[Any, Any], tags_on: bool) -> Iterator[None]:
     """While a PDF is written, WeasyPrint's structure tree (built in
     ``weasyprint.pdf.tags._build_box_tree``, recursively by its module name) is
-    wrapped: running heads and folios are drawn as ``/Artifact /Pagination`` (the
-    stream's ``marked``) and left out of the tree; each structure element gets the
+    wrapped: running heads and folios are drawn as ``/Artifact /Pagination``, the
+    dots of a leader (the contents) as ``/Artifact /Layout`` (the stream's
+    ``marked``), and both are left out of the tree; each structure element gets the
     type, ``/ID``, ``/Alt``, ``/Lang`` and link description
     :mod:`pressroom.render.structure` says, and ``sources`` records the HTML
     element each was made for (the mending joins the pieces of one element)."""
@@ -435,15 +443,16 @@ def _tagging(pages: list, sources: dict[Any, Any], tags_on: bool) -> Iterator[No
     from weasyprint.pdf import stream, tags
 
     build, marked = tags._build_box_tree, stream.Stream.marked
-    margins = _margin_text(pages) if tags_on else set()
+    artifacts = _artifacts(pages) if tags_on else {}
 
     @contextlib.contextmanager
     def artifact_or_marked(self: Any, box: Any, tag: str) -> Iterator[None]:
-        if id(box) not in margins or self._tags is None:
+        kind = artifacts.get(id(box))
+        if kind is None or self._tags is None:
             with marked(self, box, tag):
                 yield
             return
-        self.begin_marked_content("Artifact", pydyf.Dictionary({"Type": "/Pagination"}))
+        self.begin_marked_content("Artifact", pydyf.Dictionary({"Type": f"/{kind}"}))
         try:
             yield
         finally:
@@ -452,7 +461,7 @@ def _tagging(pages: list, sources: dict[Any, Any], tags_on: bool) -> Iterator[No
     def described(box: Any, *args: Any) -> Iterator[Any]:
         from weasyprint.formatting_structure import boxes
 
-        if isinstance(box, boxes.MarginBox):
+        if isinstance(box, boxes.MarginBox) or box.is_leader:
             return  # artifacts: not in the tree
         if isinstance(box, boxes.FootnoteAreaBox):  # the notes themselves, no wrapper
             for child in box.children:
@@ -532,6 +541,14 @@ class _Objects:
         import pydyf
 
         return pydyf.Dictionary(values)
+
+    def add(self, values: dict[str, Any]) -> Any:
+        import pydyf
+
+        made = pydyf.Dictionary({key: pydyf.Array(value) if isinstance(value, list) else value
+                                 for key, value in values.items()})
+        self._pdf.add_object(made)
+        return made.reference
 
 
 def _mend_structure(pdf: Any, sources: Mapping[Any, Any], *, printable: bool) -> None:

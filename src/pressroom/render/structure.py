@@ -104,6 +104,9 @@ class Objects(Protocol):
     def dictionary(self, values: dict[str, Any]) -> Element:
         """A new direct dictionary (a marked-content reference)."""
 
+    def add(self, values: dict[str, Any]) -> Any:
+        """A new indirect dictionary (a structure element): its reference."""
+
 
 def _is_element(obj: Any) -> bool:
     return isinstance(obj, MutableMapping) and obj.get("Type") == "/StructElem"
@@ -225,6 +228,36 @@ def _drop_empty(objects: Objects, element: Element, removed: set[Any]) -> bool:
     return not kids and not element.get("Alt") and not element.get("ActualText")
 
 
+def _wrap_loose(objects: Objects, element: Element, nums: list) -> None:
+    """In every /Link that holds both marked content of its own and child elements
+    (a contents line: its text, and the Span of its number), the marked content
+    goes into a /Span of its own, so that the tree's order is the order of the
+    page even for a reader that takes an element's own content before its
+    children's. ``nums``, the parent tree, follows."""
+    kids = element.get("K") or []
+    mixed = element.get("S") == "/Link" and any(
+        _resolve_element(objects, kid) is not None for kid in kids)
+    if mixed:
+        reference = objects.reference(element)
+        for index, kid in enumerate(kids):
+            if isinstance(kid, int) and not isinstance(kid, bool):
+                span = objects.add({"Type": "/StructElem", "S": "/Span", "K": [kid],
+                                    "P": reference, "Pg": element.get("Pg")})
+                _claim(objects, nums, element.get("Pg"), kid, span)
+                kids[index] = span
+    for _, child in list(_children(objects, element)):
+        _wrap_loose(objects, child, nums)
+
+
+def _claim(objects: Objects, nums: list, page: Any, mcid: int, owner: Any) -> None:
+    """The parent tree says that marked content ``mcid`` of ``page`` is ``owner``'s."""
+    key = (objects.resolve(page) or {}).get("StructParents")
+    for position in range(0, len(nums) - 1, 2):
+        if nums[position] == key and isinstance(nums[position + 1], list) \
+                and mcid < len(nums[position + 1]):
+            nums[position + 1][mcid] = owner
+
+
 def _follow(redirect: Mapping[Any, Any], reference: Any) -> Any:
     while reference in redirect:
         reference = redirect[reference]
@@ -247,10 +280,12 @@ def mend(objects: Objects, document: Element, nums: list,
     """Mend the tree under the /Document element ``document``: pieces of one HTML
     element on several pages become one element (``sources``: the reference of
     each element WeasyPrint made → a key of its HTML element), an element's wrapper
-    around itself goes, and empty elements go. ``nums`` is the parent tree's
-    ``/Nums``, kept pointing at the elements that hold each marked content."""
+    around itself goes, empty elements go, and a link's own text next to its child
+    elements gets a /Span. ``nums`` is the parent tree's ``/Nums``, kept pointing
+    at the elements that hold each marked content."""
     redirect: dict[Any, Any] = {}
     _merge_split(objects, document, sources, redirect)
     _unwrap(objects, document, sources, redirect)
     _drop_empty(objects, document, set())
     _repoint(nums, redirect)
+    _wrap_loose(objects, document, nums)
