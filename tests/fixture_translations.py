@@ -42,10 +42,15 @@ FR = {
     "Contents": "Sommaire",
     "Contact:": "Contact :",
     "Notes": "Notes",
-    "Current as of %(date)s.": "À jour au %(date)s.",
+    "Current as of {date}.": "À jour au {date}.",
     "Where a text quoted here has no official version in this language, the translation is "
     "unofficial; the official texts prevail.": "Lorsqu’un texte cité n’a pas de version "
     "officielle en français, la traduction n’est pas officielle ; les textes officiels font foi.",
+    "Bar chart: {title}.": "Graphique à barres : {title}.",
+    "{label}: {figure}.": "{label} : {figure}.",
+    "Section {number}: {title}": "Section {number} : {title}",
+    "Note {number}": "Note {number}",
+    "Back to the call of note {number}": "Retour à l’appel de la note {number}",
 }
 
 ES = {

@@ -93,7 +93,8 @@ def test_the_list_runs_in_order():
     assert in_order == [
         check.check_footnotes, check.check_links, check.check_emphasis,
         check.check_passages, check.check_stray_asterisk, check.check_raw_html, check.check_numbers,
-        check.check_max_length, check.check_identical, check.check_glossary]
+        check.check_placeholders, check.check_max_length, check.check_identical,
+        check.check_glossary]
     assert all(f.__doc__ for f in check.CHECKS)
     # findings come in list order: footnote, then link, then number
     out = check.check_message("In 2019 [x](https://a.org)[^n]", "En [x](https://b.org)",

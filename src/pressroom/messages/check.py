@@ -45,6 +45,7 @@ ERROR, WARNING = "error", "warning"
 _HTML = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*>")
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f\u2009 ]\d+)*")
 _MAX_LENGTH = re.compile(r"^max-length:(\d+)$")
+_BRACES = re.compile(r"\{\w+\}")
 
 
 @dataclass(frozen=True)
@@ -242,6 +243,19 @@ def check_numbers(pair: Pair) -> list[Problem]:
             if not (len(number) == 1 or (len(number) == 2 and int(number) <= 10))]
 
 
+def check_placeholders(pair: Pair) -> list[Problem]:
+    """A template string's ``{name}`` placeholders (``python-brace-format``: the
+    number of a note, the title of a section) are kept as they are: the layouts
+    fill them by name."""
+    if "python-brace-format" not in pair.flags:
+        return []
+    source, target = Counter(_BRACES.findall(pair.msgid)), Counter(_BRACES.findall(pair.msgstr))
+    return ([(ERROR, f"placeholder {name} missing in translation")
+             for name in sorted(source - target)] +
+            [(ERROR, f"placeholder {name} is not in the English")
+             for name in sorted(target - source)])
+
+
 def check_max_length(pair: Pair) -> list[Problem]:
     """No longer than a ``max-length:N`` flag allows (a label in a fixed frame)."""
     out = []
@@ -289,6 +303,7 @@ CHECKS: list[Check] = [
     check_stray_asterisk,
     check_raw_html,
     check_numbers,
+    check_placeholders,
     check_max_length,
     check_identical,
     check_glossary,

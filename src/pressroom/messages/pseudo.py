@@ -18,8 +18,10 @@ from pressroom.model.config import PSEUDO_LANGUAGES  # noqa: F401  (re-exported)
 EXPANSION = 0.35
 _ACCENTS = str.maketrans("aceinouyAEIOUCNY", "áçéîñöûýÅÉÎÖÛÇÑÝ")
 # Protected pieces: footnote refs, link targets, a passage's language ({lang=en}),
-# emphasis markers, link brackets, and the placeholders of template strings (%(count)s, %%).
-_PROTECTED = re.compile(r"(\[\^[^\]]+\]|\]\([^)]*\)|\]\{lang=[^}]*\}|\*+|\[|\\.|%\(\w+\)\w|%%)")
+# emphasis markers, link brackets, and the placeholders of template strings (%(count)s, %%,
+# {number}).
+_PROTECTED = re.compile(
+    r"(\[\^[^\]]+\]|\]\([^)]*\)|\]\{lang=[^}]*\}|\*+|\[|\\.|%\(\w+\)\w|%%|\{\w+\})")
 _VOWEL = re.compile(r"([aeiouAEIOU])")
 
 

@@ -80,6 +80,9 @@ class Localizer:
         self.keys: dict[str, tuple[str | None, str]] = {}  # printed message key -> (ctx, id)
         self.plain_keys: dict[str, str] = {}  # plain text -> message key
         self.letters: dict[str, int] = {}  # message key -> letters of its printed text
+        # note number -> what a screen reader says for its call and for its number
+        # (link descriptions, translated by the layouts: see make_environment)
+        self.note_labels: Callable[[int], tuple[Markup, Markup]] | None = None
 
     def lookup(self, msgid: str, context: str | None = None) -> tuple[str, str, str]:
         """(text to print, its state, its message key)."""
@@ -159,11 +162,21 @@ class Localizer:
         anchor = escape(f"note-{note_id}")
         if note_id in self.note_numbers:  # printed once; later references repeat its number
             number = self.note_numbers[note_id]
-            return f'<a class="note-ref" href="#{anchor}">{number}</a>'
+            call, _back = self._note_labels(number)
+            return f'<a class="note-ref" href="#{anchor}" aria-label="{call}">{number}</a>'
         number = self.note_numbers[note_id] = len(self.note_numbers) + 1
         body = self.html(note, footnotes=False)
+        call, back = self._note_labels(number)
         return (f'<span class="footnote" id="{anchor}" data-n="{number}" '
-                f'data-note="{escape(note_id)}">{body}</span>')
+                f'data-note="{escape(note_id)}" data-pdf-role="Note" '
+                f'data-call-label="{call}" data-back-label="{back}">{body}</span>')
+
+    def _note_labels(self, number: int) -> tuple[Markup, Markup]:
+        """(call, back) descriptions of note ``number``'s links, escaped for an attribute."""
+        if self.note_labels is None:
+            return Markup(number), Markup(number)
+        call, back = self.note_labels(number)
+        return escape(call), escape(back)
 
 
 def _stat_view(loc: Localizer, stat: dict) -> dict:
@@ -188,10 +201,13 @@ def _chart_view(loc: Localizer, chart: dict) -> dict:
     lang = loc.lang
     return {
         "title": loc.html(chart["title"]),
+        "title_plain": loc.plain(chart["title"]),
         "unit": loc.html(chart.get("unit")),
+        "unit_plain": loc.plain(chart.get("unit")),
         "source": Markup(loc.footnote(chart["source"])) if chart.get("source") else Markup(""),
         "bars": [{
             "label": loc.html(b["label"]),
+            "label_plain": loc.plain(b["label"]),
             "value": b["value"],
             "figure": (formatting.percent(b["value"], lang) if fmt == "percent"
                        else formatting.number(b["value"], lang)),
@@ -308,7 +324,33 @@ def make_environment(project: Project, loc: Localizer) -> Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext, ngettext, pgettext=pgettext, npgettext=npgettext, newstyle=True)
     env.filters["number"] = lambda v: formatting.number(v, loc.lang)
+    env.filters["fill"] = fill
+    loc.note_labels = _note_labels(env)
     return env
+
+
+def fill(text: str, **values: Any) -> Markup:
+    """A template string with its ``{name}`` placeholders filled (the values escaped):
+    ``_("Note {number}")|fill(number=3)``. A placeholder a translation lost or
+    misspelt is left as written, never an error (``check`` reports it)."""
+    out = str(escape(text))
+    for name, value in values.items():
+        out = out.replace("{" + name + "}", str(escape(value)))
+    return Markup(out)
+
+
+def _note_labels(env: Environment) -> Callable[[int], tuple[Markup, Markup]] | None:
+    """The layouts' ``note_call_label`` and ``note_back_label`` macros (in
+    ``components.html``) as one function, or None where the layouts have none."""
+    try:
+        module = env.get_template("components.html").module
+    except TemplateNotFound:
+        return None
+    call = getattr(module, "note_call_label", None)
+    back = getattr(module, "note_back_label", None)
+    if call is None or back is None:
+        return None
+    return lambda number: (Markup(call(number)), Markup(back(number)))
 
 
 def render_html(project: Project, doc: Document, loc: Localizer, *,
@@ -403,7 +445,9 @@ def _pdf_options(project: Project, profile: str, html: str) -> dict[str, Any]:
     if profile == "proof":  # for reviewers' desk printers: plain PDF, trimmed pages
         return {}
     marks = project.settings.crop_marks
-    return {"variant": "pdf/x-4",
+    # print carries the screen edition's tags too (PDF/X-4 allows a structure tree);
+    # its annotations keep no Print flag (PDF/X: nothing but the page prints inside the trim)
+    return {"variant": "pdf/x-4", "tagged": True,
             "finisher": printmarks.finisher(html.encode("utf-8"), marks)}
 
 

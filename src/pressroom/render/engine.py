@@ -336,7 +336,11 @@ def write_pdf(document: Document, target: BinaryIO, *, variant: str | None = Non
               output_intent: str | None = None) -> None:
     """Write ``document`` as PDF to ``target``: ``variant`` such as ``pdf/x-4`` or
     ``pdf/ua-1``, ``tagged`` for a tagged (accessible) PDF, ``finisher`` called on
-    the PDF objects before they are written."""
+    the PDF objects before they are written.
+
+    A tagged PDF's structure tree is pressroom's (:mod:`pressroom.render.structure`):
+    running heads and folios are artifacts, each note and its calls link to each
+    other, one element per HTML element across page breaks."""
     options: dict[str, Any] = {}
     if tagged:
         options["pdf_tags"] = True
@@ -344,39 +348,230 @@ def write_pdf(document: Document, target: BinaryIO, *, variant: str | None = Non
     options["output_intent"] = output_intent
     if variant:
         options["pdf_variant"] = variant
-    if finisher is not None:
-        def finish(_document: Any, pdf: Any) -> None:
+    tags_on = tagged or variant in ("pdf/ua-1", "pdf/ua-2")
+    sources: dict[Any, Any] = {}
+
+    def finish(_document: Any, pdf: Any) -> None:
+        if tags_on:
+            _mend_structure(pdf, sources, printable=not (variant or "").startswith("pdf/x"))
+        if finisher is not None:
             finisher(PdfFile(pdf))
-        options["finisher"] = finish
-    with _passage_languages():
+    options["finisher"] = finish
+    pages = document._document.pages
+    with _links(pages, tags_on), _tagging(pages, sources, tags_on):
         document._document.write_pdf(target, **options)
 
 
+# --------------------------------------------------------------------------- tags
+def _text_extent(box: Any) -> tuple[float, float, float, float] | None:
+    """The rectangle (x0, y0, x1, y1, CSS px) of the glyphs inside ``box``: a call
+    set with ``line-height: 0`` has a box of no height, its text has one."""
+    from weasyprint.formatting_structure import boxes
+
+    found = [(b.position_x, b.position_y, b.position_x + b.width, b.position_y + b.height)
+             for b in box.descendants() if isinstance(b, boxes.TextBox)]
+    if not found:
+        return None
+    return (min(r[0] for r in found), min(r[1] for r in found),
+            max(r[2] for r in found), max(r[3] for r in found))
+
+
+def _page_links(page: Any) -> tuple[list, dict]:
+    """A page's links and anchors for a tagged PDF: one link per ``<a>`` (not one
+    more for each box inside it, which WeasyPrint adds), each over its glyphs, and
+    a link from each footnote's call to the note and from the note's number back to
+    the call (an anchor there)."""
+    from weasyprint.formatting_structure import boxes
+
+    from pressroom.render import structure
+
+    links, anchors = [], dict(page.anchors)
+    for kind, target, rect, box in page.links:
+        if not box.link:  # a box inside the link: WeasyPrint's inherited copy
+            continue
+        flat = rect[3] - rect[1] < 1
+        links.append((kind, target, (_text_extent(box) or rect) if flat else rect, box))
+    for box in page._page_box.descendants():
+        tag = getattr(box, "element_tag", None) or ""
+        if not isinstance(box, boxes.InlineBox) or box.element is None:
+            continue
+        note = box.element.get("id")
+        extent = _text_extent(box) if note and tag.endswith(structure.CALL) else None
+        if extent is not None:
+            links.append(("internal", note, extent, box))
+            anchors.setdefault(structure.call_anchor(note), extent)
+        elif note and tag.endswith(structure.MARKER) and (extent := _text_extent(box)):
+            links.append(("internal", structure.call_anchor(note), extent, box))
+    return links, anchors
+
+
 @contextlib.contextmanager
-def _passage_languages() -> Iterator[None]:
-    """While a PDF is written: each structure element made for an HTML element with
-    its own ``lang`` (a passage in another language, ``<span lang="en">``) gets that
-    ``/Lang``, which WeasyPrint 70 writes only for the whole document, so that a
-    screen reader switches voices. WeasyPrint builds the structure tree in
-    ``weasyprint.pdf.tags._build_box_tree`` (recursively, by its module name): the
-    function is wrapped for the time of the write."""
+def _links(pages: list, tags_on: bool) -> Iterator[None]:
+    """While a tagged PDF is written, its pages' links are those of :func:`_page_links`."""
+    if not tags_on:
+        yield
+        return
+    kept = [(page.links, page.anchors) for page in pages]
+    try:
+        for page in pages:
+            for *_link, box in page.links:  # a box keeps the annotation of an earlier write
+                box.link_annotation = None
+            page.links, page.anchors = _page_links(page)
+        yield
+    finally:
+        for page, (links, anchors) in zip(pages, kept, strict=True):
+            page.links, page.anchors = links, anchors
+
+
+def _artifacts(pages: list) -> dict[int, str]:
+    """The boxes drawn as artifacts (by id) and their kind: what is inside page-margin
+    boxes (running heads, folios) is ``Pagination``, a dotted leader ``Layout``."""
+    from weasyprint.formatting_structure import boxes
+
+    kinds: dict[int, str] = {}
+    for page in pages:
+        for box in page._page_box.descendants():
+            kind = "Pagination" if isinstance(box, boxes.MarginBox) \
+                else "Layout" if box.is_leader else None
+            if kind:
+                kinds.update((id(inner), kind) for inner in box.descendants())
+    return kinds
+
+
+@contextlib.contextmanager
+def _tagging(pages: list, sources: dict[Any, Any], tags_on: bool) -> Iterator[None]:
+    """While a PDF is written, WeasyPrint's structure tree (built in
+    ``weasyprint.pdf.tags._build_box_tree``, recursively by its module name) is
+    wrapped: running heads and folios are drawn as ``/Artifact /Pagination``, the
+    dots of a leader (the contents) as ``/Artifact /Layout`` (the stream's
+    ``marked``), and both are left out of the tree; each structure element gets the
+    type, ``/ID``, ``/Alt``, ``/Lang`` and link description
+    :mod:`pressroom.render.structure` says, and ``sources`` records the HTML
+    element each was made for (the mending joins the pieces of one element)."""
     import pydyf
-    from weasyprint.pdf import tags
+    from weasyprint.pdf import stream, tags
 
-    build = tags._build_box_tree
+    build, marked = tags._build_box_tree, stream.Stream.marked
+    artifacts = _artifacts(pages) if tags_on else {}
 
-    def with_lang(box: Any, *args: Any) -> Iterator[Any]:
-        element = getattr(box, "element", None)
-        lang = None
-        if element is not None and getattr(box, "element_tag", None) not in ("html", "body"):
-            lang = element.get("lang")
+    @contextlib.contextmanager
+    def artifact_or_marked(self: Any, box: Any, tag: str) -> Iterator[None]:
+        kind = artifacts.get(id(box))
+        if kind is None or self._tags is None:
+            with marked(self, box, tag):
+                yield
+            return
+        self.begin_marked_content("Artifact", pydyf.Dictionary({"Type": f"/{kind}"}))
+        try:
+            yield
+        finally:
+            self.end_marked_content()
+
+    def described(box: Any, *args: Any) -> Iterator[Any]:
+        from weasyprint.formatting_structure import boxes
+
+        if isinstance(box, boxes.MarginBox) or box.is_leader:
+            return  # artifacts: not in the tree
+        if isinstance(box, boxes.FootnoteAreaBox):  # the notes themselves, no wrapper
+            for child in box.children:
+                yield from described(child, *args)
+            return
+        tag, attrs = _tag_and_attributes(box)
+        _describe_link(box, tag, attrs)
         for made in build(box, *args):
-            if lang and "Lang" not in made:
-                made["Lang"] = pydyf.String(lang)
+            if made.reference not in sources:  # not one made for a box inside this one
+                _describe(made, tag, attrs)
+                sources[made.reference] = (id(box.element), tag) if box.element is not None \
+                    else None
             yield made
 
-    tags._build_box_tree = with_lang
+    tags._build_box_tree, stream.Stream.marked = described, artifact_or_marked
     try:
         yield
     finally:
-        tags._build_box_tree = build
+        tags._build_box_tree, stream.Stream.marked = build, marked
+
+
+def _tag_and_attributes(box: Any) -> tuple[str | None, dict[str, str]]:
+    element = getattr(box, "element", None)
+    tag = getattr(box, "element_tag", None) if element is not None else None
+    if element is None or tag in ("html", "body"):
+        return tag, {}
+    return tag, dict(element.items())
+
+
+def _describe_link(box: Any, tag: str | None, attrs: Mapping[str, str]) -> None:
+    """The link annotation of ``box`` says what it links to, in words."""
+    import pydyf
+
+    from pressroom.render import structure
+
+    annotation = getattr(box, "link_annotation", None)
+    label = structure.link_label(tag, attrs)
+    if annotation is not None and label:
+        annotation["Contents"] = pydyf.String(label)
+
+
+def _describe(made: dict, tag: str | None, attrs: Mapping[str, str]) -> None:
+    """A structure element made for an element with ``tag`` and ``attrs``: its type,
+    /ID, /Alt, and the ``/Lang`` of a passage in another language (WeasyPrint 70
+    writes only the document's), so that a screen reader switches voices."""
+    import pydyf
+
+    from pressroom.render import structure
+
+    kind = structure.role(tag, attrs)
+    if kind:
+        made["S"] = f"/{kind}"
+    if ident := structure.note_id(tag, attrs):
+        made["ID"] = pydyf.String(ident)
+    if alt := structure.alternative(tag, attrs):
+        made["Alt"] = pydyf.String(alt)
+    lang = attrs.get("lang") if tag and "::" not in tag else None
+    if lang and "Lang" not in made:
+        made["Lang"] = pydyf.String(lang)
+
+
+class _Objects:
+    """pydyf's objects as :class:`pressroom.render.structure.Objects`."""
+
+    def __init__(self, pdf: Any):
+        self._pdf = pdf
+
+    def resolve(self, reference: Any) -> Any:
+        if not isinstance(reference, bytes) or not reference.endswith(b" R"):
+            return None
+        return self._pdf.objects[int(reference.split()[0])]
+
+    def reference(self, element: Any) -> Any:
+        return element.reference
+
+    def dictionary(self, values: dict[str, Any]) -> Any:
+        import pydyf
+
+        return pydyf.Dictionary(values)
+
+    def add(self, values: dict[str, Any]) -> Any:
+        import pydyf
+
+        made = pydyf.Dictionary({key: pydyf.Array(value) if isinstance(value, list) else value
+                                 for key, value in values.items()})
+        self._pdf.add_object(made)
+        return made.reference
+
+
+def _mend_structure(pdf: Any, sources: Mapping[Any, Any], *, printable: bool) -> None:
+    """The written tree mended (:func:`pressroom.render.structure.mend`) and, outside
+    PDF/X (where an annotation inside the trim must not print), every link
+    annotation with the Print flag, so that print and screen readers agree."""
+    from pressroom.render import structure
+
+    objects = _Objects(pdf)
+    root = objects.resolve(pdf.catalog["StructTreeRoot"])
+    document = objects.resolve(root["K"][0])
+    nums = objects.resolve(root["ParentTree"])["Nums"]
+    structure.mend(objects, document, nums, sources)
+    if printable:
+        for obj in pdf.objects:
+            if isinstance(obj, dict) and obj.get("Type") == "/Annot":
+                obj["F"] = 4

@@ -85,7 +85,8 @@ def add_crop_marks(page: engine.PdfPage) -> None:
     reach = bleed + MARK_GAP + MARK_LENGTH + MEDIA_MARGIN
     page.set_box("MediaBox", [trim[0] - reach, trim[1] - reach, trim[2] + reach,
                               trim[3] + reach])
-    page.wrap_contents(b"q", b"Q\n" + crop_marks_stream(trim, bleed))
+    # marked as an artifact: a tagged PDF's content is either in the tree or an artifact
+    page.wrap_contents(b"q", b"Q\n/Artifact BMC\n" + crop_marks_stream(trim, bleed) + b"\nEMC")
 
 
 def finisher(seed: bytes, marks: bool) -> engine.Finisher:
