@@ -84,7 +84,7 @@ def test_the_repositorys_own_configuration(tmp_path):
     project = load_project(REPO)
     assert project.name == "IAWG publications"
     assert project.settings.page_multiple("brochure") == 4
-    assert project.settings.page_multiple("standards") == 1
+    assert project.settings.page_multiple("standards") == 2
     assert policy(project, "standards") == Policy("standards", 0, 0, 12, "error")
     assert policy(project, "brochure") == Policy("brochure", 3, 0, 16, "error")
     # the raw table is kept as written: the fingerprints and manifests hash it

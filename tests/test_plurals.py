@@ -75,9 +75,9 @@ def plural_project(tmp_path):
     (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
     document = root / "layouts" / "brochure" / "document.html"
     html = document.read_text(encoding="utf-8")
-    anchor = '    <p class="imprint-languages">'
+    anchor = "    {{ c.imprint_lines(doc) }}\n"
     assert anchor in html
-    document.write_text(html.replace(anchor, "    " + PLURAL_LINE + anchor, 1),
+    document.write_text(html.replace(anchor, anchor + "    " + PLURAL_LINE, 1),
                         encoding="utf-8")
     project = load_project(root)
     extract.extract(project)
@@ -221,7 +221,7 @@ def test_forms_missing_from_the_file_are_untranslated_and_update_restores_them(p
             if not line.startswith(("msgstr[3]", "msgstr[4]", "msgstr[5]"))]
     path.write_text("".join(kept), encoding="utf-8")  # an editor that knew 3 forms
     row = _layouts_row(plural_project, "ar")
-    assert (row.translated, row.untranslated) == (0, 10)  # the layouts' 9 strings and the plural
+    assert (row.translated, row.untranslated) == (0, 14)  # the layouts' 13 strings and the plural
     assert [b.kind for b in gate.blockers(plural_project, "ar", ["brochure"])
             if b.reason.endswith(f'"{SINGULAR}"')] == [gate.UNTRANSLATED]
     assert any("untranslated: msgstr[3], msgstr[4], msgstr[5] empty" in f
