@@ -267,3 +267,29 @@ def test_screen_text_extracts_as_whole_words(real_screen_built, real_built):
     printed = real_built.pdf_path("en", "standards")
     known = sources(real_built, "en", "standards")
     assert [w for w in split_words(printed) if f"{w[1]}-{w[2]}" not in known]
+
+
+@pytest.mark.e2e
+def test_the_structure_tree_reads_back_notes_figure_and_languages(real_screen_built):
+    """On every real screen PDF: as many /Note elements as notes printed (the build's
+    layout data), each with its /ID; the brochure's chart a /Figure with /Alt; the
+    document's /Lang, and a /Lang on each passage marked in another language."""
+    import json
+
+    from test_structure_tree import elements
+
+    project = real_screen_built
+    for lang, doc, path in screen_pdfs(project):
+        layout = json.loads(project.layout_path(path).read_text(encoding="utf-8"))
+        with pikepdf.open(path) as pdf:
+            found = list(elements(pdf))
+            notes = [e for e in found if e.S == "/Note"]
+            assert len(notes) == len(layout["notes"]) > 0, (lang, doc)
+            assert len({str(n.ID) for n in notes}) == len(notes)
+            figures = [e for e in found if e.S == "/Figure"]
+            assert all(str(f.get("/Alt", "")).strip() for f in figures), (lang, doc)
+            assert figures or doc != "brochure"
+            assert str(pdf.Root.Lang) == lang
+            passages = [e for e in found if "/Lang" in e and str(e.Lang) != lang]
+            if lang != "en":  # titles left in English (or Spanish laws in French), marked
+                assert passages, (lang, doc)
