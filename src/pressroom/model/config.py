@@ -24,7 +24,7 @@ from typing import Any
 from pressroom.errors import ConfigError
 
 # Reserved codes for pseudo-localisation (see pressroom.messages.pseudo); never configured.
-PSEUDO_LANGUAGES = ("qps",)
+PSEUDO_LANGUAGES = ("qps", "qps-plocm")  # accented and longer; the same, right to left
 PYPROJECT = "pyproject.toml"  # as shown in messages: relative to the project root
 TABLE = ("tool", "pressroom")
 _TOML_POSITION = re.compile(r" \(at line (\d+), column (\d+)\)")

@@ -362,7 +362,8 @@ def render_html(project: Project, doc: Document, loc: Localizer, *,
     name = f"{doc.name}/document.html"
     try:
         template = env.get_template(name)
-        html = template.render(doc=view_model(doc, loc), lang=loc.lang, profile=profile,
+        html = template.render(doc=view_model(doc, loc), lang=loc.lang,
+                               dir=formatting.direction(loc.lang), profile=profile,
                                cmyk_profile_url=cmyk_profile.as_uri() if cmyk_profile else "",
                                generator=f"pressroom {__version__}", padding=padding)
         return layout.place_markers(html)
@@ -452,10 +453,11 @@ def _pdf_options(project: Project, profile: str, html: str) -> dict[str, Any]:
 
 
 def _pdf_bytes(project: Project, document: engine.Document, profile: str, html: str,
-               fetcher: SandboxFetcher) -> bytes:
+               fetcher: SandboxFetcher, lang: str) -> bytes:
     buffer = io.BytesIO()
     with _engine_errors(project, fetcher):  # images are fetched when the PDF is drawn
-        engine.write_pdf(document, buffer, **_pdf_options(project, profile, html))
+        engine.write_pdf(document, buffer, direction=formatting.direction(lang),
+                         **_pdf_options(project, profile, html))
     return buffer.getvalue()
 
 
@@ -498,7 +500,7 @@ def build_one(project: Project, doc: Document, lang: str, translations: Translat
     found = layout.survey(document, loc.plain_keys)  # one walk: layout data and overflows
     layout.lost_text(found, loc.letters)
     warnings = list(dict.fromkeys(document.warnings + found.overflows))
-    pdf = _pdf_bytes(project, document, profile, html, fetcher)
+    pdf = _pdf_bytes(project, document, profile, html, fetcher, lang)
     path = project.pdf_path(lang, doc.name, profile)
     written = atomic_write_bytes(path, pdf)
     record = {"pages": pages, "warnings": warnings}

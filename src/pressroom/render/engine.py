@@ -333,10 +333,12 @@ Finisher = Callable[[PdfFile], None]
 
 def write_pdf(document: Document, target: BinaryIO, *, variant: str | None = None,
               tagged: bool = False, finisher: Finisher | None = None,
-              output_intent: str | None = None) -> None:
+              output_intent: str | None = None, direction: str = "ltr") -> None:
     """Write ``document`` as PDF to ``target``: ``variant`` such as ``pdf/x-4`` or
     ``pdf/ua-1``, ``tagged`` for a tagged (accessible) PDF, ``finisher`` called on
-    the PDF objects before they are written.
+    the PDF objects before they are written; ``direction="rtl"``: the document reads
+    right to left, and viewers show its spreads so (``/ViewerPreferences /Direction
+    /R2L``: the binding on the right).
 
     A tagged PDF's structure tree is pressroom's (:mod:`pressroom.render.structure`):
     running heads and folios are artifacts, each note and its calls link to each
@@ -352,6 +354,8 @@ def write_pdf(document: Document, target: BinaryIO, *, variant: str | None = Non
     sources: dict[Any, Any] = {}
 
     def finish(_document: Any, pdf: Any) -> None:
+        if direction == "rtl":
+            _reading_direction(pdf, "/R2L")
         if tags_on:
             _mend_structure(pdf, sources, printable=not (variant or "").startswith("pdf/x"))
         if finisher is not None:
@@ -360,6 +364,17 @@ def write_pdf(document: Document, target: BinaryIO, *, variant: str | None = Non
     pages = document._document.pages
     with _links(pages, tags_on), _tagging(pages, sources, tags_on):
         document._document.write_pdf(target, **options)
+
+
+def _reading_direction(pdf: Any, value: str) -> None:
+    """The catalog's ``/ViewerPreferences /Direction`` (other preferences kept)."""
+    import pydyf
+
+    prefs = pdf.catalog.get("ViewerPreferences")
+    if not isinstance(prefs, dict):
+        prefs = pydyf.Dictionary({})
+        pdf.catalog["ViewerPreferences"] = prefs
+    prefs["Direction"] = value
 
 
 # --------------------------------------------------------------------------- tags

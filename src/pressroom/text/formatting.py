@@ -20,6 +20,28 @@ def babel_locale(lang: str) -> str:
     return "en" if _base(lang) in ("qps", "qpa", "qpb") else lang
 
 
+#: The mirrored pseudo-locale (Windows' name for it): right to left, for testing
+#: mirrored layouts before a right-to-left translation exists.
+MIRRORED_PSEUDO = "qps-plocm"
+
+
+def direction(lang: str) -> str:
+    """"rtl" for a language written right to left (CLDR's character order: ar, fa,
+    he, ur… and the mirrored pseudo-locale), else "ltr". The layouts take the page
+    geometry, alignment and the PDF's reading direction from it."""
+    if lang.lower() == MIRRORED_PSEUDO:
+        return "rtl"
+    if _base(lang) in ("qps", "qpa", "qpb"):
+        return "ltr"
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        order = Locale.parse(lang.replace("-", "_")).character_order
+    except (UnknownLocaleError, ValueError):
+        return "ltr"
+    return "rtl" if order == "right-to-left" else "ltr"
+
+
 def number(value: float | int, lang: str) -> str:
     """330000 -> 330,000 (en), 330.000 (es), 330 000 (fr, narrow no-break space)."""
     if isinstance(value, float) and value.is_integer():
