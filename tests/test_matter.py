@@ -65,14 +65,18 @@ def test_an_unknown_meta_key_lists_the_known_ones(tmp_path):
         load(tmp_path, '  licence: ""\n')
 
 
-def test_the_preflight_warns_on_each_empty_fact_at_its_line(tmp_path):
+def project_with_meta(tmp_path, meta: str):
+    """The fixture project with ``meta`` lines added after its edition."""
     root = make_project(tmp_path / "proj")
     content = root / "content" / "brochure.yaml"
     content.write_text(content.read_text().replace(
-        "  edition: Test edition\n",
-        '  edition: Test edition\n  isbn:\n    en: ""\n    fr: "978-92-1-000000-0"\n'
-        '  rights: "© IAWG 2026"\n  contact: ""\n'), encoding="utf-8")
-    project = load_project(root)
+        "  edition: Test edition\n", "  edition: Test edition\n" + meta), encoding="utf-8")
+    return load_project(root)
+
+
+def test_the_preflight_warns_on_each_empty_fact_at_its_line(tmp_path):
+    project = project_with_meta(tmp_path, '  isbn:\n    en: ""\n    fr: "978-92-1-000000-0"\n'
+                                          '  rights: "© IAWG 2026"\n  contact: ""\n')
     found = [str(p) for p in preflight.fact_problems(project, ["en", "fr"], ["brochure"])]
     assert found == [
         ("content/brochure.yaml:9: warning: meta.isbn.en is empty: the ISBN of this language "
@@ -88,15 +92,10 @@ def test_the_preflight_warns_on_each_empty_fact_at_its_line(tmp_path):
 
 @pytest.mark.e2e
 def test_filled_facts_print_on_the_imprint_and_empty_ones_do_not(tmp_path):
-    root = make_project(tmp_path / "proj")
-    content = root / "content" / "brochure.yaml"
-    content.write_text(content.read_text().replace(
-        "  edition: Test edition\n",
-        '  edition: Test edition\n  isbn:\n    en: "978-92-1-000000-0"\n  rights: ""\n'
-        '  contact: "[endchilddetention.org](https://endchilddetention.org)"\n'
-        "  disclaimer: The views expressed are those of the Working Group.\n"),
-        encoding="utf-8")
-    project = load_project(root)
+    project = project_with_meta(
+        tmp_path, '  isbn:\n    en: "978-92-1-000000-0"\n  rights: ""\n'
+                  '  contact: "[endchilddetention.org](https://endchilddetention.org)"\n'
+                  "  disclaimer: The views expressed are those of the Working Group.\n")
     [result] = builder.build(project, ["en"], ["brochure"])
     imprint = PdfReader(result.path).pages[1].extract_text()
     assert "ISBN 978-92-1-000000-0" in imprint
@@ -141,13 +140,9 @@ def test_text_lost_is_reported_only_for_a_message_printed_in_part():
 def test_a_disclaimer_too_long_for_the_imprint_page_is_text_lost_at_its_line(tmp_path):
     from pressroom.qa import layout_qa
 
-    root = make_project(tmp_path / "proj")
-    content = root / "content" / "brochure.yaml"
     long = " ".join(["The views expressed are those of the Working Group alone."] * 120)
-    content.write_text(content.read_text().replace(
-        "  edition: Test edition\n", f"  edition: Test edition\n  disclaimer: {long}\n"),
-        encoding="utf-8")
-    project = load_project(root)
+    project = project_with_meta(tmp_path, f"  disclaimer: {long}\n")
+    content = project.content_path("brochure")
     builder.build(project, ["en"], ["brochure"])
     found = [f for f in layout_qa.findings(project, ["en"], ["brochure"])
              if "text cut off" in f.message or "overflows" in f.message]
