@@ -9,6 +9,7 @@ the schema below, never by "every string".
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -746,10 +747,37 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
+# Parsed documents of this process, by (file, name shown): the sha256 of the bytes
+# they were parsed from, and the document. A build, its gate and its preflight
+# read the same file several times; YAML parsing is most of a no-op build.
+_PARSED: dict[tuple[str, str], tuple[bytes, Document]] = {}
+_PARSED_MAX = 16
+
+
 def load_document(path: Path, shown: str | None = None) -> Document:
-    """Load ``path``; errors name ``shown`` (the path relative to the project)."""
+    """Load ``path``; errors name ``shown`` (the path relative to the project). A file
+    whose bytes were parsed before in this process is not parsed again (its
+    references, such as images, are checked again); treat the result as read-only."""
     path = Path(path)
     shown = shown or path.as_posix()
+    try:
+        digest = hashlib.sha256(path.read_bytes()).digest()
+    except OSError:
+        digest = b""  # the loader says what is wrong with the file
+    key = (str(path.resolve()), shown)
+    cached = _PARSED.get(key)
+    if digest and cached is not None and cached[0] == digest:
+        _References(path, shown).check(cached[1])
+        return cached[1]
+    document = _parse(path, shown)
+    if digest:
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[key] = (digest, document)
+    return document
+
+
+def _parse(path: Path, shown: str) -> Document:
     document = _Loader(path, shown).load()
     for text in document.texts():
         for value in (text.value, text.note or ""):
