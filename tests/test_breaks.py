@@ -236,6 +236,8 @@ def test_a_hyphenated_word_before_an_address_is_not_reported():
 @pytest.mark.parametrize(("word", "expected"), [
     ("https://x.org/a", True), ("(idcoalition.org).", True), ("a@b.int;", True),
     ("A/RES/71/1,", True), ("report.", False), ("and/or", False), ("No.", False),
+    ("corteidh.or.cr/docs/opiniones/seriea_21_esp1.pdf", True), ("gob.mx/inm", True),
+    ("e.g.", False), ("No.3/4", False),
 ])
 def test_is_address(word, expected):
     assert markup.is_address(word) is expected

@@ -281,11 +281,11 @@ def view_model(doc: Document, loc: Localizer) -> dict:
         "publisher": loc.html(doc.publisher),
         "publisher_plain": loc.plain(doc.publisher),
         "edition": loc.html(doc.edition),
-        "date": formatting.date(doc.date, loc.lang),
+        "date": loc.fix(formatting.date(doc.date, loc.lang)),  # "1ᵉʳ novembre 2026"
         "date_iso": doc.date.isoformat(),
         "sections": sections,
         "disclaimer": loc.html(doc.disclaimer),
-        "current_as_of": (formatting.date(doc.current_as_of, loc.lang)
+        "current_as_of": (loc.fix(formatting.date(doc.current_as_of, loc.lang))
                           if doc.current_as_of else ""),
         # facts only the publisher knows: "" until filled in (the preflight warns)
         **{name: _fact_html(doc.fact(name, loc.lang), loc) for name in FACTS},

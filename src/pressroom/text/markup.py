@@ -228,7 +228,10 @@ _ENDS_WORD = ("text", "em_close", "strong_close", "link_close", "lang_close")
 _URL = (r"(?:https?://|mailto:|www\.)[^\s<>«»\"“”‘’]+"
         r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
         r"|(?<![\w@/.-])[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*"
-        r"\.(?:org|int|com|net|edu|gov|info)(?:/[^\s<>«»\"“”‘’]*)?(?![\w-])")
+        r"\.(?:org|int|com|net|edu|gov|info)(?:/[^\s<>«»\"“”‘’]*)?(?![\w-])"
+        # any other domain of two labels or more, with a path ("corteidh.or.cr/docs/…")
+        r"|(?<![\w@/.-])[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*\.[a-z]{2,6}"
+        r"/[^\s<>«»\"“”‘’]*")
 _PART = r"/[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*"  # "/RES", "/WG.6", "/Add.1"
 _SYMBOL = rf"(?<![\w/.])[A-Z]{{1,6}}(?:{_PART})+(?:-[A-Z]{{1,6}}(?:{_PART})+)*(?![\w/])"
 _ADDRESS = re.compile(f"(?P<url>{_URL})|(?P<symbol>{_SYMBOL})", re.IGNORECASE)
