@@ -37,7 +37,7 @@ FR = {
     "Convention on the Rights of the Child, 1989.": "Convention relative aux droits de l’enfant, 1989.",
     "UNICEF, *Uprooted*, 2016.": "UNICEF, *Uprooted*, 2016.",
     "Advocacy Brochure": "Brochure de plaidoyer",
-    "Published by": "Publié par",
+    "Published by the {publisher}": "Publié par le {publisher}",
     "Available in English, Spanish and French.": "Disponible en anglais, en espagnol et en français.",
     "Contents": "Sommaire",
     "Contact:": "Contact :",
