@@ -56,6 +56,9 @@ class Settings:
     max_page_difference: int = 0
     page_multiples: tuple[tuple[str, int], ...] = ()  # (document, multiple)
     policies: tuple[Policy, ...] = ()  # one per configured document
+    # (language, Pyphen dictionary): the hyphenation patterns a language is set with,
+    # where they are not Pyphen's own choice for its code (en: en_GB's)
+    hyphenation: tuple[tuple[str, str], ...] = ()
 
     def page_multiple(self, doc: str) -> int:
         """The number ``doc``'s page count must be a multiple of (1: any count)."""
@@ -321,7 +324,7 @@ _TOP_KEYS: dict[str, Callable[[Any], Any]] = {
     "source_language": _string, "languages": _strings, "documents": _strings,
     "project": _string, "release_languages": _strings, "cmyk_profile": _string,
     "crop_marks": _bool, "bleed_mm": _length, "max_page_difference": _whole(0),
-    "page_multiple": dict, "policy": dict,  # tables, checked by their own readers
+    "page_multiple": dict, "policy": dict, "hyphenation": dict,  # tables, own readers
 }
 _POLICY_KEYS: dict[str, Callable[[Any], Any]] = {
     "max_untranslated": _whole(0), "max_fuzzy": _whole(0), "max_pages": _whole(1),
@@ -385,7 +388,8 @@ def parse_settings(root: Path, cfg: Any, lines: dict[tuple[str, ...], int]) -> P
         crop_marks=top.get("crop_marks", True), bleed_mm=top.get("bleed_mm", 3.0),
         max_page_difference=top.get("max_page_difference", 0),
         page_multiples=_page_multiples(reader, cfg.get("page_multiple", {}), documents),
-        policies=_policies(reader, cfg.get("policy", {}), documents))
+        policies=_policies(reader, cfg.get("policy", {}), documents),
+        hyphenation=_hyphenation(reader, cfg.get("hyphenation", {})))
     return Project(root=root, source_language=source, languages=languages,
                    documents=documents, name=top.get("project", "publications"),
                    options=dict(cfg), settings=settings)
@@ -399,6 +403,21 @@ def _page_multiples(reader: _Reader, value: Any,
     for doc in table:
         reader.known((*path, doc), doc, documents, "document")
     return tuple(reader.read(path, table, checks).items())
+
+
+def _hyphenation(reader: _Reader, value: Any) -> tuple[tuple[str, str], ...]:
+    """``[tool.pressroom.hyphenation]``: language code = Pyphen dictionary ("en_US")."""
+    import pyphen
+
+    path = (*TABLE, "hyphenation")
+    table = reader.table(path, value)
+    known = sorted(pyphen.LANGUAGES)
+    for lang, name in table.items():
+        if not isinstance(name, str) or name not in pyphen.LANGUAGES:
+            near = [k for k in known if k.split("_")[0] == str(lang).split("_")[0]] or known
+            raise reader.error((*path, lang), f"unknown hyphenation dictionary {_show(name)} "
+                               f"(Pyphen has: {', '.join(near[:12])})")
+    return tuple((str(lang), str(name)) for lang, name in table.items())
 
 
 def _policies(reader: _Reader, value: Any, documents: tuple[str, ...]) -> tuple[Policy, ...]:

@@ -385,7 +385,8 @@ def _render_document(project: Project, html: str, fetcher: SandboxFetcher) -> en
     sandbox refused becomes the user's error, naming the file."""
     with _engine_errors(project, fetcher):
         document = engine.render(html, base_url=project.layouts_dir.as_uri() + "/",
-                                 url_fetcher=fetcher)
+                                 url_fetcher=fetcher,
+                                 hyphenation=dict(project.settings.hyphenation))
     return document
 
 

@@ -232,23 +232,29 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def render(html: str, *, base_url: str | None = None, url_fetcher: Any = None) -> Document:
+def render(html: str, *, base_url: str | None = None, url_fetcher: Any = None,
+           hyphenation: Mapping[str, str] | None = None) -> Document:
     """Lay out ``html``. Relative URLs resolve against ``base_url`` and are fetched
     by ``url_fetcher`` (a ``weasyprint.URLFetcher``, such as pressroom's sandbox);
-    the fonts are configured for ``@font-face``. WeasyPrint's warnings are kept
-    in :attr:`Document.warnings` instead of being logged. Errors propagate."""
+    the fonts are configured for ``@font-face``; ``hyphenation`` maps a language
+    code to the Pyphen dictionary it is hyphenated with ({"en": "en_US"}).
+    WeasyPrint's warnings are kept in :attr:`Document.warnings` instead of being
+    logged. Errors propagate."""
     from weasyprint import HTML
 
     options: dict[str, Any] = {} if url_fetcher is None else {"url_fetcher": url_fetcher}
-    return _lay_out(_Source(HTML(string=html, base_url=base_url, **options)), {})
+    source = _Source(HTML(string=html, base_url=base_url, **options), dict(hyphenation or {}))
+    return _lay_out(source, {})
 
 
 @dataclass
 class _Source:
-    """A parsed ``weasyprint.HTML``, shared by every layout of it, and the style
-    attributes of its elements as written (kept the first time relayout changes one)."""
+    """A parsed ``weasyprint.HTML``, shared by every layout of it, its hyphenation
+    dictionaries, and the style attributes of its elements as written (kept the
+    first time relayout changes one)."""
 
     html: Any
+    hyphenation: dict[str, str] = field(default_factory=dict)
     authored: dict[int, str | None] = field(default_factory=dict)
 
 
@@ -262,11 +268,33 @@ def _lay_out(source: _Source, elements: dict[int, int]) -> Document:
     previous = logger.propagate
     logger.propagate = False
     try:
-        document = source.html.render(font_config=FontConfiguration())
+        with _dictionaries(source.hyphenation):
+            document = source.html.render(font_config=FontConfiguration())
     finally:
         logger.removeHandler(collector)
         logger.propagate = previous
     return Document(document, collector.messages, elements, source)
+
+
+@contextlib.contextmanager
+def _dictionaries(chosen: Mapping[str, str]) -> Iterator[None]:
+    """While laying out: each language code of ``chosen`` hyphenated with the Pyphen
+    dictionary named for it. WeasyPrint asks Pyphen for the dictionary of the
+    element's ``lang`` (``pyphen.LANGUAGES``); that entry points at the chosen
+    patterns for the time of the layout, so the ``/Lang`` of the PDF stays as written."""
+    import pyphen
+
+    saved = {lang: pyphen.LANGUAGES.get(lang) for lang in chosen}
+    try:
+        for lang, name in chosen.items():
+            pyphen.LANGUAGES[lang] = pyphen.LANGUAGES[name]
+        yield
+    finally:
+        for lang, path in saved.items():
+            if path is None:
+                pyphen.LANGUAGES.pop(lang, None)
+            else:
+                pyphen.LANGUAGES[lang] = path
 
 
 # --------------------------------------------------------------------------- PDF
