@@ -75,6 +75,7 @@ def test_numbers_per_locale(lang, expected):
 def test_percent_and_dates():
     assert formatting.percent(85.7, "en") == "85.7%"
     assert formatting.percent(85.7, "fr") == "85,7\u00a0%"
+    assert formatting.percent(85.7, "ru") == "85,7\u00a0%"  # CLDR ru, as the UN prints it
     day = dt.date(2026, 11, 1)
     assert formatting.date(day, "en") == "1 November 2026"
     assert formatting.date(day, "es") == "1 de noviembre de 2026"

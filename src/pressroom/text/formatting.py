@@ -52,7 +52,7 @@ def number(value: float | int, lang: str) -> str:
 def percent(value: float | int, lang: str) -> str:
     """85.7 -> 85.7% (en), 85,7 % (es), 85,7 % (fr): the value is given in percent."""
     digits = number(value, lang)
-    if _base(lang) in ("fr", "es", "de", "it", "pt", "ca"):
+    if _base(lang) in ("fr", "es", "de", "it", "pt", "ca", "ru"):  # CLDR: "85,7 %"
         return digits + "\u00a0%"
     return digits + "%"
 
