@@ -20,6 +20,7 @@ printed are deleted.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +60,7 @@ class Shot:
     unplaced: list[str] = field(default_factory=list)  # PDFs that use it off the pages' text
     image: Path | None = None
     written: bool = False
+    stamp: str | None = None  # what its image was cut from (see _stamp)
 
 
 @dataclass
@@ -147,23 +149,45 @@ def _pixels(origin: tuple[float, float], scale: float):
     return px
 
 
+def _stamp(pdf_digest: str, shot: Shot, dpi: float, margin: float) -> str:
+    """What a shot's image is cut from: the PDF's bytes, the page, the outlined boxes
+    and the drawing's settings. The same stamp, the same image."""
+    data = json.dumps([pdf_digest, shot.page, shot.boxes, dpi, margin, OUTLINE,
+                       OUTLINE_WIDTH, OUTLINE_GAP])
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:24]
+
+
+def _unchanged(project: Project, lang: str, shots: list[Shot],
+               previous: dict[str, str]) -> bool:
+    """Every image of a page's ``shots`` is there, cut from what it would be cut from now."""
+    return all(previous.get(shot.key) == shot.stamp
+               and project.context_image_path(lang, shot.key).is_file() for shot in shots)
+
+
 def _render_doc(project: Project, lang: str, doc: str, shots: list[Shot],
-                dpi: float, margin: float) -> None:
+                dpi: float, margin: float, previous: dict[str, str]) -> None:
     """Cut the images of ``shots`` (all shown from ``doc``) from its pages,
-    rendering each page that shows one once."""
+    rendering each page that shows one once; a page whose images are all as the
+    last run left them (``previous``: their stamps) is not rendered again."""
     import pypdfium2 as pdfium
     from PIL import ImageDraw
 
     pdf = project.pdf_path(lang, doc)
     origins = trim_origins(pdf)  # trimmed page's corner in the image, in points
+    digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
     by_page: dict[int, list[Shot]] = {}
     for shot in shots:
         if shot.page is not None:  # always, for a shot shown from this document
             by_page.setdefault(shot.page, []).append(shot)
+            shot.stamp = _stamp(digest, shot, dpi, margin)
     scale = dpi / 72
     document = pdfium.PdfDocument(str(pdf))
     try:
         for number in sorted(by_page):
+            if _unchanged(project, lang, by_page[number], previous):
+                for shot in by_page[number]:
+                    shot.image = project.context_image_path(lang, shot.key)
+                continue
             if number > len(document):
                 raise PressroomError(f"the layout data names page {number}, the PDF has "
                                      f"{len(document)}: run `invoke build` again",
@@ -251,9 +275,10 @@ def screenshots(project: Project, langs: list[str], docs: list[str], dpi: float 
     for lang in langs:
         out = project.context_dir(lang)
         shots = _plan(project, docs, {doc: layouts[lang, doc] for doc in docs})
+        previous = _previous_stamps(project.context_json_path(lang))
         for doc in docs:
             _render_doc(project, lang, doc, [s for s in shots.values() if s.doc == doc],
-                        dpi, margin)
+                        dpi, margin, previous)
         unprinted = []
         if every_doc:
             printed = set(shots)
@@ -281,13 +306,22 @@ def screenshots(project: Project, langs: list[str], docs: list[str], dpi: float 
                 "translation": translation, "state": state, "file": file, "line": line,
                 "image": project.rel(shot.image) if shot.image else None,
                 "doc": shot.doc, "page": shot.page, "where": shot.where, "pages": shot.pages,
-                "not_on_a_page": shot.unplaced,
+                "not_on_a_page": shot.unplaced, "stamp": shot.stamp,
             })
         atomic_write_bytes(result.json, json.dumps(entries, ensure_ascii=False,
                                                    indent=1).encode("utf-8"))
         atomic_write_bytes(result.index, index_html(project, lang, docs, entries).encode("utf-8"))
         results.append(result)
     return results
+
+
+def _previous_stamps(path: Path) -> dict[str, str]:
+    """The stamps of the images the last run wrote (its ``screenshots.json``)."""
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+        return {e["key"]: e["stamp"] for e in entries if e.get("stamp") and e.get("image")}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
 
 
 def _remove_stale(out: Path, keep: set[str]) -> int:
