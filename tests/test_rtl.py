@@ -62,11 +62,13 @@ def test_a_right_to_left_document_is_mirrored_and_bound_on_the_right(french_buil
     assert 148.0 - rtl_right == pytest.approx(14.0, abs=0.3)
 
 
-def test_the_html_says_its_direction(french_built_copy):
+def test_the_html_says_its_direction(tmp_path):
+    from conftest import make_project, translated_project
+
     from pressroom.messages.catalogs import load_translations
     from pressroom.model.content import load_document
 
-    project = french_built_copy
+    project = translated_project(make_project(tmp_path / "proj"))
     doc = load_document(project.content_path("brochure"), "content/brochure.yaml")
     for lang, direction in (("fr", "ltr"), ("qps-plocm", "rtl")):
         tx = (pseudo.pseudo_translations(lang) if lang in PSEUDO_LANGUAGES
