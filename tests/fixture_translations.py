@@ -41,6 +41,7 @@ FR = {
     "Available in English, Spanish and French.": "Disponible en anglais, en espagnol et en français.",
     "Contents": "Sommaire",
     "Contact:": "Contact :",
+    "Members: {members}": "Membres : {members}",
     "Notes": "Notes",
     "Current as of {date}.": "À jour au {date}.",
     "Where a text quoted here has no official version in this language, the translation is "

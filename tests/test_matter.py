@@ -95,11 +95,13 @@ def test_filled_facts_print_on_the_imprint_and_empty_ones_do_not(tmp_path):
     project = project_with_meta(
         tmp_path, '  isbn:\n    en: "978-92-1-000000-0"\n  rights: ""\n'
                   '  contact: "[endchilddetention.org](https://endchilddetention.org)"\n'
+                  '  members: "UNICEF, UNHCR and 20 others"\n'
                   "  disclaimer: The views expressed are those of the Working Group.\n")
     [result] = builder.build(project, ["en"], ["brochure"])
     imprint = PdfReader(result.path).pages[1].extract_text()
     assert "ISBN 978-92-1-000000-0" in imprint
     assert "Contact: endchilddetention.org" in imprint
+    assert "Members: UNICEF, UNHCR and 20 others" in imprint
     assert "The views expressed are those of the Working Group." in imprint
     assert "©" not in imprint  # rights empty: nothing printed in its place
 

@@ -221,7 +221,7 @@ def test_forms_missing_from_the_file_are_untranslated_and_update_restores_them(p
             if not line.startswith(("msgstr[3]", "msgstr[4]", "msgstr[5]"))]
     path.write_text("".join(kept), encoding="utf-8")  # an editor that knew 3 forms
     row = _layouts_row(plural_project, "ar")
-    assert (row.translated, row.untranslated) == (0, 14)  # the layouts' 13 strings and the plural
+    assert (row.translated, row.untranslated) == (0, 15)  # the layouts' 14 strings and the plural
     assert [b.kind for b in gate.blockers(plural_project, "ar", ["brochure"])
             if b.reason.endswith(f'"{SINGULAR}"')] == [gate.UNTRANSLATED]
     assert any("untranslated: msgstr[3], msgstr[4], msgstr[5] empty" in f

@@ -159,10 +159,10 @@ def test_second_run_writes_nothing_and_drops_stale_images(shot, capsys):
     cli.screenshots(lang="fr", root=project.root)
     out = capsys.readouterr().out.strip()
     count = len(stamps) - 2  # index.html and screenshots.json
-    # the template's contact line, notes page and "current as of" lines: this
+    # the template's contact and members lines, notes page and "current as of" lines: this
     # brochure prints none of them
     assert out == (f"build/context/fr/: {count} screenshots (0 written, {count} unchanged, "
-                   "1 removed), index.html; 4 catalogue message(s) not printed")
+                   "1 removed), index.html; 5 catalogue message(s) not printed")
     assert not stale.exists() and other.exists()
     other.unlink()
     assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == stamps

@@ -94,6 +94,8 @@ FACTS = {
     "isbn": "the ISBN of this language edition (each language edition has its own)",
     "rights": "the rights line: the copyright holder and year, or a licence such as CC BY 4.0",
     "contact": "how readers reach the group: an e-mail address, a postal address or a website",
+    "members": ("the group's member organizations as of the edition's date (the sources name "
+                "only its chair in 2016 and its size: 16 members in 2014, 22 in 2016)"),
 }
 
 
