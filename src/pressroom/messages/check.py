@@ -39,7 +39,7 @@ from pressroom.messages.catalogs import (
     untranslated,
 )
 from pressroom.model.config import Project
-from pressroom.text import markup
+from pressroom.text import formatting, markup
 
 ERROR, WARNING = "error", "warning"
 _HTML = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*>")
@@ -206,11 +206,11 @@ def check_passages(pair: Pair) -> list[Problem]:
     # a title the translation leaves in another language may be marked where the
     # English needs no mark (an English title in English text); marking the
     # translation's own language is a slip
-    own = pair.lang.split("_")[0].lower()
+    own = formatting.base_language(pair.lang)
     out += [(ERROR, (f"{tgt[code] - src[code]} passage(s) marked [...]{{lang={code}}} are not "
                      f"in the English and {code} is the language of this catalogue: mark "
                      "only words left in another language"))
-            for code in sorted(tgt - src) if code.split("-")[0].lower() == own]
+            for code in sorted(tgt - src) if formatting.base_language(code) == own]
     for code in sorted(set(tgt)):
         try:
             markup.language(code)

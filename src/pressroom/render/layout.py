@@ -256,8 +256,6 @@ def survey(document: engine.Document, plain_keys: dict[str, str] | None = None) 
         walk = _walk_page(found, page)
         if plain_keys:
             _running_heads(found, page, plain_keys)
-        _hyphenated_addresses(found, page)
-        _call_marks(found, page)
         if page.number < found.pages:
             _page_turn_hyphen(found, page)
         below = _heading_at_foot(found, walk, below)
@@ -345,9 +343,25 @@ def _walk(walk: _PageWalk, box: engine.Box, context: _Context) -> None:
                                                                 context.heading,
                                                                 context.block)
     _short_lines(walk, box, context.key)
+    _line_checks(walk.survey, walk.number, box)
+    _walk_children(walk, box, context)
+
+
+def _walk_children(walk: _PageWalk, box: engine.Box, context: _Context) -> None:
     for child in box.children:
         if child.kind != engine.MARGIN:
             _walk(walk, child, context)
+        else:  # running heads and folios: only read back as lines
+            for inner in child.descendants():
+                _line_checks(walk.survey, walk.number, inner)
+
+
+def _line_checks(found: Survey, number: int, box: engine.Box) -> None:
+    """The checks read back from laid-out lines, for one box of the walk: its lines'
+    hyphenated addresses and, for a line, its calls and marks."""
+    _address_breaks(found, number, box)
+    if box.kind == engine.LINE and box.children:
+        _line_marks(found, number, box)
 
 
 def _enter(walk: _PageWalk, box: engine.Box, context: _Context) -> _Context:
@@ -504,20 +518,25 @@ def _hyphenated_addresses(found: Survey, page: engine.Page) -> None:
     "tps://…"), in the text or the notes: read back from the lines themselves,
     whatever markup the text came with."""
     for block in page.root.descendants():
-        lines = [c for c in block.children if c.kind == engine.LINE and c.children]
-        for this, following in pairwise(lines):
-            texts = [t.text for t in this.texts() if t.text]
-            if not texts or not texts[-1].endswith(AUTO_HYPHEN):
-                continue
-            before = "".join(texts).split()
-            after = "".join(t.text for t in following.texts()).split()
-            if not before or not after:
-                continue
-            word = before[-1][:-1] + after[0]
-            if markup.is_address(word):
-                found.issues[("hyphenated-address", page.number, word)] = Issue(
-                    "hyphenated-address", page.number, "text", 0.0, _last_key(this),
-                    f"{before[-1]} {after[0]}"[:60])
+        _address_breaks(found, page.number, block)
+
+
+def _address_breaks(found: Survey, number: int, block: engine.Box) -> None:
+    """:func:`_hyphenated_addresses` for the lines of one block."""
+    lines = [c for c in block.children if c.kind == engine.LINE and c.children]
+    for this, following in pairwise(lines):
+        texts = [t.text for t in this.texts() if t.text]
+        if not texts or not texts[-1].endswith(AUTO_HYPHEN):
+            continue
+        before = "".join(texts).split()
+        after = "".join(t.text for t in following.texts()).split()
+        if not before or not after:
+            continue
+        word = before[-1][:-1] + after[0]
+        if markup.is_address(word):
+            found.issues[("hyphenated-address", number, word)] = Issue(
+                "hyphenated-address", number, "text", 0.0, _last_key(this),
+                f"{before[-1]} {after[0]}"[:60])
 
 
 CALL = "\u2063"  # stands for a note call in a line's text (invisible separator: never in text)
@@ -532,16 +551,20 @@ def _call_marks(found: Survey, page: engine.Page) -> None:
     a punctuation mark printed twice around a call ("enfants »13»."), read back
     from each laid-out line, in the text and the notes."""
     for line in page.root.descendants():
-        if line.kind != engine.LINE or not line.children:
-            continue
-        tokens: list[tuple[str, str, str | None]] = []
-        _line_tokens(line, None, tokens)
-        calls = [(i, text) for i, (kind, text, _key) in enumerate(tokens) if kind == "call"]
-        for (i, first), (j, second) in pairwise(calls):
-            if not "".join(t for _kind, t, _key in tokens[i + 1:j]).strip("\u2060 "):
-                found.issues[("fused-calls", page.number, first, second)] = Issue(
-                    "fused-calls", page.number, "text", 0.0, tokens[i][2], f"{first} and {second}")
-        _doubled_marks(found, page.number, tokens)
+        if line.kind == engine.LINE and line.children:
+            _line_marks(found, page.number, line)
+
+
+def _line_marks(found: Survey, number: int, line: engine.Box) -> None:
+    """:func:`_call_marks` for one line."""
+    tokens: list[tuple[str, str, str | None]] = []
+    _line_tokens(line, None, tokens)
+    calls = [(i, text) for i, (kind, text, _key) in enumerate(tokens) if kind == "call"]
+    for (i, first), (j, second) in pairwise(calls):
+        if not "".join(t for _kind, t, _key in tokens[i + 1:j]).strip("\u2060 "):
+            found.issues[("fused-calls", number, first, second)] = Issue(
+                "fused-calls", number, "text", 0.0, tokens[i][2], f"{first} and {second}")
+    _doubled_marks(found, number, tokens)
 
 
 def _doubled_marks(found: Survey, number: int, tokens: list[tuple[str, str, str | None]]) -> None:

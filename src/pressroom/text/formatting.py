@@ -11,13 +11,17 @@ from babel.numbers import format_decimal
 _DATE_PATTERNS = {"en": "d MMMM y"}
 
 
-def _base(lang: str) -> str:
+def base_language(lang: str) -> str:
+    """"fr" for "fr", "fr_CA" or "fr-CA": the language without its region."""
     return lang.replace("-", "_").split("_")[0].lower()
+
+
+_PSEUDO = ("qps", "qpa", "qpb")  # pseudo-locales: formatted like English, set left to right
 
 
 def babel_locale(lang: str) -> str:
     """The CLDR locale for a language code; pseudo-locales format like English."""
-    return "en" if _base(lang) in ("qps", "qpa", "qpb") else lang
+    return "en" if base_language(lang) in _PSEUDO else lang
 
 
 #: The mirrored pseudo-locale (Windows' name for it): right to left, for testing
@@ -31,7 +35,7 @@ def direction(lang: str) -> str:
     geometry, alignment and the PDF's reading direction from it."""
     if lang.lower() == MIRRORED_PSEUDO:
         return "rtl"
-    if _base(lang) in ("qps", "qpa", "qpb"):
+    if base_language(lang) in _PSEUDO:
         return "ltr"
     from babel import Locale, UnknownLocaleError
 
@@ -52,15 +56,15 @@ def number(value: float | int, lang: str) -> str:
 def percent(value: float | int, lang: str) -> str:
     """85.7 -> 85.7% (en), 85,7 % (es), 85,7 % (fr): the value is given in percent."""
     digits = number(value, lang)
-    if _base(lang) in ("fr", "es", "de", "it", "pt", "ca", "ru"):  # CLDR: "85,7 %"
+    if base_language(lang) in ("fr", "es", "de", "it", "pt", "ca", "ru"):  # CLDR: "85,7 %"
         return digits + "\u00a0%"
     return digits + "%"
 
 
 def date(value: _dt.date, lang: str) -> str:
     """1 November 2026 / 1 de noviembre de 2026 / 1er novembre 2026."""
-    base = _base(lang)
-    pattern = _DATE_PATTERNS.get(_base(babel_locale(lang)), "long")
+    base = base_language(lang)
+    pattern = _DATE_PATTERNS.get(base_language(babel_locale(lang)), "long")
     text = format_date(value, format=pattern, locale=babel_locale(lang))
     if base == "fr" and value.day == 1:
         text = "1er" + text[1:]

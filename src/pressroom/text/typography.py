@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from pressroom.text import formatting
+
 NBSP = "\u00a0"
 NNBSP = "\u202f"
 _SPACES = "[ \u00a0\u202f\u2009]"
@@ -69,7 +71,7 @@ def spanish(text: str) -> str:
 
 def for_language(lang: str) -> Callable[[str], str]:
     """The typography function for a language code such as 'fr' or 'fr_CA'."""
-    base = lang.replace("-", "_").split("_")[0].lower()
+    base = formatting.base_language(lang)
     if base == "fr":
         return french
     if base == "es":
