@@ -15,7 +15,9 @@ glyphs). A Chinese page needs far fewer: these subsets keep, for the SC
 - Latin, Cyrillic and Greek letters, general punctuation, CJK symbols and the
   half- and full-width forms;
 - every OpenType layout feature (``vert``, ``halt``/``palt`` punctuation widths,
-  ``locl``), so WeasyPrint and HarfBuzz see the font as designed.
+  ``locl``), so WeasyPrint and HarfBuzz see the font as designed;
+
+with TrueType outlines (see :func:`cff_to_truetype` for why).
 
 They are written as WOFF2 (WeasyPrint reads it through fontTools and Brotli,
 both in uv.lock) and still subset again by WeasyPrint on output: a PDF embeds
@@ -86,6 +88,46 @@ def character_set() -> str:
     return "".join(sorted(c for c in chars if c.isprintable() or c == "\u3000"))
 
 
+def cff_to_truetype(font, max_error: float = 1.0) -> None:
+    """Replace the font's CFF outlines with TrueType ones (cubic curves to
+    quadratic, within ``max_error`` font units).
+
+    Noto CJK is CID-keyed CFF: its glyphs keep their CIDs (cid12144) when
+    subset, and CID no longer equals glyph index. WeasyPrint embeds CFF as a
+    CIDFontType0 whose codes are glyph indexes, which a reader that follows the
+    PDF standard maps through the CFF's CIDs: to .notdef (outloud TXT-005, and
+    Acrobat). TrueType outlines are embedded as CIDFontType2 with an identity
+    CIDToGIDMap, as the Source and Noto Arabic fonts are, which every reader
+    agrees on."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+
+    order = font.getGlyphOrder()
+    glyph_set = font.getGlyphSet()
+    glyf = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(glyph_set)
+        glyph_set[name].draw(Cu2QuPen(pen, max_error, reverse_direction=True))
+        glyf.glyphs[name] = pen.glyph()
+    for tag in ("CFF ", "VORG"):
+        if tag in font:
+            del font[tag]
+    font["glyf"], font["loca"] = glyf, newTable("loca")
+    font["head"].glyphDataFormat = 0
+    maxp = font["maxp"]
+    maxp.tableVersion = 0x00010000
+    for field in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs",
+                  "maxInstructionDefs", "maxStackElements", "maxSizeOfInstructions",
+                  "maxComponentElements", "maxPoints", "maxContours",
+                  "maxCompositePoints", "maxCompositeContours", "maxComponentDepth"):
+        setattr(maxp, field, 1 if field == "maxZones" else 0)
+    font["post"].formatType = 3.0
+    font.sfntVersion = "\x00\x01\x00\x00"
+
+
 def subset(source: Path, out: Path, text: str) -> int:
     from fontTools import subset as ft_subset
     from fontTools.ttLib import TTCollection
@@ -102,6 +144,7 @@ def subset(source: Path, out: Path, text: str) -> int:
     subsetter = ft_subset.Subsetter(options)
     subsetter.populate(text=text)
     subsetter.subset(font)
+    cff_to_truetype(font)
     font.flavor = "woff2"
     font.save(out)
     return out.stat().st_size
