@@ -222,3 +222,23 @@ def test_running_heads_follow_the_binding(tmp_path):
             assert (x < 210 if verso_side == "left" else x > 210), (lang, heads)
         for _, x in rectos:
             assert (x > 210 if verso_side == "left" else x < 210), (lang, heads)
+
+
+def test_no_bundled_font_is_a_cid_keyed_cff():
+    """WeasyPrint writes glyph indexes as the codes of a CFF font; a CID-keyed CFF
+    whose CIDs are not its glyph indexes (a subset of Noto CJK) then shows
+    .notdef in readers that follow the standard. tools/han_fonts.py writes
+    TrueType outlines; this keeps any other font from bringing the fault back."""
+    from conftest import REPO
+    from fontTools.ttLib import TTFont
+
+    checked = 0
+    for path in sorted((REPO / "layouts" / "fonts").rglob("*")):
+        if path.suffix.lower() not in fonts.FONT_SUFFIXES:
+            continue
+        font = TTFont(path, lazy=True)
+        if "CFF " in font:
+            top = font["CFF "].cff.topDictIndex[0]
+            assert not hasattr(top, "ROS"), f"{path.name}: CID-keyed CFF"
+        checked += 1
+    assert checked >= 16
