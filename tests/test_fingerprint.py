@@ -267,8 +267,10 @@ def test_the_manifest_records_the_environment(proj):
     assert data["pressroom_source"] == environment.source()
     assert data["system_fonts"] == environment.system_fonts(proj)
     fonts = proj.layouts_dir / "fonts"
-    assert data["inputs"]["fonts"] == {f"layouts/fonts/{p.name}": sha(p)
-                                       for p in fonts.iterdir() if p.suffix == ".ttf"}
+    assert data["inputs"]["fonts"] == {  # every script's folder: arabic/, han-sc/
+        p.relative_to(proj.root).as_posix(): sha(p) for p in fonts.rglob("*")
+        if p.suffix in (".ttf", ".otf", ".woff", ".woff2")}
+    assert any("/han-sc/" in name for name in data["inputs"]["fonts"])
     profile = printmarks.cmyk_profile(proj)
     assert data["pdf"]["output_intent"]["sha256"] == sha(profile)
 

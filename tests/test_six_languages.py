@@ -242,3 +242,11 @@ def test_no_bundled_font_is_a_cid_keyed_cff():
             assert not hasattr(top, "ROS"), f"{path.name}: CID-keyed CFF"
         checked += 1
     assert checked >= 16
+
+
+def test_a_symbol_joined_to_an_arabic_or_chinese_word_is_still_a_symbol():
+    arabic = markup.to_html("وCMW/C/GC/4-CRC/C/GC/23", isolate=True)
+    assert arabic.startswith('و<span class="doc-symbol">' + LRI + "CMW/")
+    chinese = markup.to_html("见A/74/136号文件。")
+    assert '见<span class="doc-symbol">A/\u200b74/\u200b136</span>号' in chinese
+    assert "doc-symbol" not in markup.to_html("xA/RES/71/1")  # part of a Latin word

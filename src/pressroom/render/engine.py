@@ -189,6 +189,15 @@ def _kind(box: Any, boxes: Any) -> str:
     return OTHER
 
 
+def _run_height(box: Any) -> float:
+    """A text box is as tall as its font's ascent and descent. Where that is more
+    than its line (Arabic faces: 1.7-2.1 em against a 1.38 line), the run keeps to
+    the line, the height the layout gave it; text set with ``line-height: 0`` (a
+    raised note call) keeps the height of its text."""
+    line = box.margin_height()
+    return min(box.height, line) if line > 0 else box.height
+
+
 def _record(box: Any, elements: dict[int, int]) -> Box:
     """The record of a WeasyPrint box and of the boxes inside it."""
     from weasyprint.formatting_structure import boxes
@@ -209,8 +218,8 @@ def _record(box: Any, elements: dict[int, int]) -> Box:
                      box.border_height()),
         content=Rect(box.content_box_x(), box.content_box_y(), box.width, box.height),
         text=box.text if kind == TEXT else "",
-        run=Rect(box.position_x, box.position_y, box.width, box.height) if kind == TEXT
-        else None,
+        run=Rect(box.position_x, box.position_y, box.width, _run_height(box))
+        if kind == TEXT else None,
         inline_level=isinstance(box, boxes.InlineLevelBox),
         block_container=isinstance(box, boxes.BlockContainerBox),
         positioned=style is not None and style["position"] in ("absolute", "fixed"),

@@ -240,7 +240,11 @@ _URL = (r"(?:https?://|mailto:|www\.)[^\s<>«»\"“”‘’]+"
         r"|(?<![\w@/.-])[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*\.[a-z]{2,6}"
         r"/[^\s<>«»\"“”‘’]*")
 _PART = r"/[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*"  # "/RES", "/WG.6", "/Add.1"
-_SYMBOL = rf"(?<![\w/.])[A-Z]{{1,6}}(?:{_PART})+(?:-[A-Z]{{1,6}}(?:{_PART})+)*(?![\w/])"
+# A symbol is not part of a longer Latin word; a letter of another script may touch
+# it (Arabic "و" is written joined to the next word, Chinese has no spaces).
+_LATIN_WORD = r"A-Za-z0-9_\u00c0-\u024f"
+_SYMBOL = (rf"(?<![{_LATIN_WORD}/.])[A-Z]{{1,6}}(?:{_PART})+(?:-[A-Z]{{1,6}}(?:{_PART})+)*"
+           rf"(?![{_LATIN_WORD}/])")
 _ADDRESS = re.compile(f"(?P<url>{_URL})|(?P<symbol>{_SYMBOL})", re.IGNORECASE)
 _SYMBOL_RE = re.compile(_SYMBOL)
 _BREAK_AFTER = re.compile(r"(?<=/)(?!/)|(?<=\.)(?=\w)")
