@@ -38,7 +38,7 @@ FR = {
     "UNICEF, *Uprooted*, 2016.": "UNICEF, *Uprooted*, 2016.",
     "Advocacy Brochure": "Brochure de plaidoyer",
     "Published by the {publisher}": "Publié par le {publisher}",
-    "Available in English, Spanish and French.": "Disponible en anglais, en espagnol et en français.",
+    "Available in {languages}.": "Disponible en {languages}.",
     "Contents": "Sommaire",
     "Contact:": "Contact :",
     "Members: {members}": "Membres : {members}",

@@ -309,9 +309,12 @@ def stats(lang=None, fmt="table", root=None) -> None:
 def check(lang=None, layout=False, root=None) -> None:
     project = load_project(root)
     langs = _translation_languages(project, lang)
-    findings = check_mod.check(project, [code for code in langs  # qps has no catalogue
-                                         if code not in (project.source_language,
-                                                         *PSEUDO_LANGUAGES)])
+    translated = [code for code in langs  # qps has no catalogue
+                  if code not in (project.source_language, *PSEUDO_LANGUAGES)]
+    findings = check_mod.check(project, translated)
+    findings += [check_mod.Finding(shown, line, check_mod.ERROR, message)
+                 for code in translated
+                 for shown, line, message in preflight_mod.glyph_gaps(project, code)]
     if layout:
         if not lang:
             langs = list(project.languages)

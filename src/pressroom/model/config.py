@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from pressroom.errors import ConfigError
+from pressroom.text import formatting
 
 # Reserved codes for pseudo-localisation (see pressroom.messages.pseudo); never configured.
 PSEUDO_LANGUAGES = ("qps", "qps-plocm")  # accented and longer; the same, right to left
@@ -105,6 +106,16 @@ class Project:
     @property
     def pot_path(self) -> Path:
         return self.locales_dir / "messages.pot"
+
+    def language_stylesheet(self, lang: str) -> Path | None:
+        """The layouts' stylesheet for one language (``layouts/lang/<lang>.css``, or
+        that of the language without its region): its script's fonts and type
+        rules. None when the language needs nothing beyond the shared layouts."""
+        for code in dict.fromkeys((lang, formatting.base_language(lang))):
+            path = self.layouts_dir / "lang" / f"{code}.css"
+            if path.is_file():
+                return path
+        return None
 
     def asset_files(self) -> list[Path]:
         """The files under content/ that are not content YAML: images, and their

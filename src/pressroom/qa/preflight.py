@@ -2,7 +2,8 @@
 
 Print PDFs (``build/<lang>/<doc>.pdf``):
 - every font embedded and one of the bundled fonts (``layouts/fonts/``);
-- every character of the translated text present in the bundled fonts;
+- every character of the translated text present in the language's fonts
+  (the shared ones and those of ``layouts/lang/<lang>.css``);
 - TrimBox and BleedBox on every page, bleed as configured (3 mm), MediaBox
   holding the BleedBox;
 - page count a multiple of the document's ``page_multiple``; the same document
@@ -24,14 +25,13 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from pressroom.errors import PressroomError
 from pressroom.fsutil import atomic_write_bytes
 from pressroom.model.config import Project
 from pressroom.model.content import FACTS, ContentError, load_document
-from pressroom.render import fingerprint
+from pressroom.render import fingerprint, fonts
 
 MM = 72 / 25.4
 MIN_DPI = 300
@@ -53,24 +53,6 @@ class Problem:
 
 
 # --------------------------------------------------------------------------- fonts
-def _norm(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower())
-
-
-@lru_cache(maxsize=8)
-def bundled_fonts(fonts_dir: Path) -> tuple[tuple[str, ...], frozenset[int]]:
-    """(normalised family names, union of the cmaps) of the fonts in ``fonts_dir``."""
-    from fontTools.ttLib import TTFont
-
-    families, chars = set(), set()
-    for path in sorted(fonts_dir.glob("*.[ot]tf")):
-        font = TTFont(path, lazy=True)
-        families.add(_norm(font["name"].getBestFamilyName()))
-        chars.update(font.getBestCmap())
-        font.close()
-    return tuple(sorted(families, key=len, reverse=True)), frozenset(chars)
-
-
 def _font_problems(pdf, shown: str, families: tuple[str, ...]) -> list[Problem]:
     problems, seen = [], set()
     for number, page in enumerate(pdf.pages, start=1):
@@ -86,7 +68,7 @@ def _font_problems(pdf, shown: str, families: tuple[str, ...]) -> list[Problem]:
                 key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
             if not embedded:
                 problems.append(Problem(shown, number, f"font {name} is not embedded"))
-            if not any(_norm(name).startswith(family) for family in families):
+            if not any(fonts.normalise(name).startswith(family) for family in families):
                 problems.append(Problem(shown, number, f"font {name} is not one of the bundled "
                                         "fonts (layouts/fonts/): a fallback font was used"))
     return problems
@@ -102,27 +84,35 @@ def _fonts_of(container, depth: int = 0):
             yield from _fonts_of(xobject, depth + 1)
 
 
-def glyph_problems(project: Project, lang: str, docs: list[str]) -> list[Problem]:
-    """Characters of the translated text that no bundled font has (checked before
-    rendering, against the fonts' cmaps with fontTools)."""
+def glyph_gaps(project: Project, lang: str) -> list[tuple[str, int, str]]:
+    """(catalogue, line, message) for each translation with characters that none
+    of the language's fonts has (:mod:`pressroom.render.fonts`: checked before
+    rendering, against the fonts' cmaps)."""
     from pressroom.messages.catalogs import read_catalog_readonly
 
-    _, chars = bundled_fonts(project.layouts_dir / "fonts")
     path = project.po_path(lang)
     if not path.exists():
         return []
+    covered = fonts.coverage(fonts.language_fonts(project, lang))
     shown = project.rel(path)
-    problems = []
+    gaps = []
     for message in read_catalog_readonly(path, shown, lang):
         if not message.id or not message.string:
             continue
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        missing = sorted({c for s in strings for c in s if ord(c) not in chars and c not in "\n\t"})
-        if missing:
-            listed = " ".join(f"U+{ord(c):04X} {c!r}" for c in missing)
-            problems.append(Problem(f"{shown}:{message.lineno}", None,
-                                    f"no bundled font has these characters: {listed}"))
-    return problems
+        absent = fonts.missing("".join(str(s) for s in strings), covered)
+        if absent:
+            gaps.append((shown, message.lineno or 0, (
+                f"no font of {lang} has these characters: {fonts.describe(absent)}; they would "
+                f"print in a fallback font or as boxes (the fonts: the @font-face rules of "
+                f"layouts/lang/{lang}.css and of the shared stylesheets)")))
+    return gaps
+
+
+def glyph_problems(project: Project, lang: str, docs: list[str]) -> list[Problem]:
+    """The preflight's form of :func:`glyph_gaps`."""
+    return [Problem(f"{shown}:{line}", None, message)
+            for shown, line, message in glyph_gaps(project, lang)]
 
 
 # --------------------------------------------------------------------------- colour, images
@@ -521,7 +511,7 @@ def _inspect(project: Project, path: Path, shown: str, doc: str,
     except Exception as exc:
         return [Problem(shown, None, f"unreadable PDF: {exc}")], 0
     with pdf:
-        families, _ = bundled_fonts(project.layouts_dir / "fonts")
+        families = fonts.bundled_families(project.layouts_dir / "fonts")
         screen = profile == "screen"
         problems = _font_problems(pdf, shown, families)
         problems += _metadata_problems(pdf, shown, screen)

@@ -73,6 +73,7 @@ class Localizer:
         self.tx = translations
         self.lang = translations.lang
         self.fix = typography.for_language(self.lang)
+        self.isolate = formatting.direction(self.lang) == "rtl"  # LTR runs isolated (markup)
         self.note_numbers: dict[str, int] = {}
         self.source = source  # the source language: nothing is a fallback
         self.proof = proof  # proofs print fuzzy translations (marked) instead of English
@@ -112,11 +113,12 @@ class Localizer:
         if text is None:
             return Markup("")
         if not text.translatable:  # a number or a symbol: not a message, printed as written
-            return Markup(markup.to_html(text.value, None, self.fix))
+            return Markup(markup.to_html(text.value, None, self.fix, self.isolate))
         translated, state, key = self.lookup(text.value, text.context)
         numbered = dict(self.note_numbers)
         try:
-            body = markup.to_html(translated, self.footnote if footnotes else None, self.fix)
+            body = markup.to_html(translated, self.footnote if footnotes else None, self.fix,
+                                 self.isolate)
         except MarkupError as exc:
             if translated == text.value:  # the English itself: a mistake in the content
                 path, line = self._where(text, translated)
@@ -128,10 +130,16 @@ class Localizer:
             self.tx.fallbacks.add((text.context, text.value))
             translated, state = text.value, "fallback"
             try:
-                body = markup.to_html(translated, self.footnote if footnotes else None, self.fix)
+                body = markup.to_html(translated, self.footnote if footnotes else None, self.fix,
+                                 self.isolate)
             except MarkupError as again:
                 raise PressroomError(again.message, self.shown, text.line) from None
         self.letters[key] = layout.letter_count(markup.to_plain(translated, self.fix))
+        if self.isolate and translated == text.value and not self.source:
+            # English printed in a right-to-left edition (untranslated, a fallback):
+            # one left-to-right isolate, or its brackets and full stop would mirror
+            # and its emphasis would change places with the words around it
+            body = f'<span dir="ltr">{markup.LTR_ISOLATE}{body}{markup.POP_ISOLATE}</span>'
         return Markup(layout.span(key, state) + body + "</span>")
 
     def plain(self, text: Text | None) -> str:
@@ -295,7 +303,7 @@ def view_model(doc: Document, loc: Localizer) -> dict:
 def _fact_html(value: str, loc: Localizer) -> Markup:
     """A fact as written (not a message: no translation), with its links
     (``[site](https://…)``) and the language's typography; "" when empty."""
-    return Markup(markup.to_html(value, None, loc.fix)) if value else Markup("")
+    return Markup(markup.to_html(value, None, loc.fix, loc.isolate)) if value else Markup("")
 
 
 # --------------------------------------------------------------------------- templates
@@ -362,8 +370,14 @@ def render_html(project: Project, doc: Document, loc: Localizer, *,
     name = f"{doc.name}/document.html"
     try:
         template = env.get_template(name)
-        html = template.render(doc=view_model(doc, loc), lang=loc.lang,
+        language_css = project.language_stylesheet(loc.lang)
+        model = view_model(doc, loc)
+        # the languages the publication is released in, named in this edition's language
+        model["editions"] = formatting.language_list(project.release_languages, loc.lang)
+        html = template.render(doc=model, lang=loc.lang,
                                dir=formatting.direction(loc.lang), profile=profile,
+                               language_stylesheet=(language_css.relative_to(
+                                   project.layouts_dir).as_posix() if language_css else ""),
                                cmyk_profile_url=cmyk_profile.as_uri() if cmyk_profile else "",
                                generator=f"pressroom {__version__}", padding=padding)
         return layout.place_markers(html)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Sequence
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -61,11 +62,38 @@ def percent(value: float | int, lang: str) -> str:
     return digits + "%"
 
 
+# UN Arabic names each month twice, in its Levantine and its Egyptian form
+# ("19 أيلول/سبتمبر 2016"), as every UN Arabic document does; CLDR has the second only.
+UN_ARABIC_MONTHS = ("كانون الثاني/يناير", "شباط/فبراير", "آذار/مارس", "نيسان/أبريل",
+                    "أيار/مايو", "حزيران/يونيه", "تموز/يوليه", "آب/أغسطس", "أيلول/سبتمبر",
+                    "تشرين الأول/أكتوبر", "تشرين الثاني/نوفمبر", "كانون الأول/ديسمبر")
+
+
 def date(value: _dt.date, lang: str) -> str:
-    """1 November 2026 / 1 de noviembre de 2026 / 1er novembre 2026."""
+    """1 November 2026 / 1 de noviembre de 2026 / 1er novembre 2026 /
+    1 تشرين الثاني/نوفمبر 2026 / 2026年11月1日. Arabic uses Western digits, as UN
+    Arabic documents do (and CLDR's default numbering system for ``ar``)."""
     base = base_language(lang)
+    if base == "ar":
+        return f"{value.day} {UN_ARABIC_MONTHS[value.month - 1]} {value.year}"
     pattern = _DATE_PATTERNS.get(base_language(babel_locale(lang)), "long")
     text = format_date(value, format=pattern, locale=babel_locale(lang))
     if base == "fr" and value.day == 1:
         text = "1er" + text[1:]
     return text
+
+
+def language_list(codes: Sequence[str], lang: str) -> str:
+    """The names of languages, as a list in ``lang``: "English, Spanish and French",
+    "anglais, espagnol et français", "الإنكليزية والإسبانية والفرنسية". English
+    takes CLDR's en-GB list (no comma before "and"), as UN English writes it."""
+    from babel import Locale, UnknownLocaleError
+    from babel.lists import format_list
+
+    code = babel_locale(lang).replace("-", "_")
+    try:
+        locale = Locale.parse("en_GB" if base_language(code) == "en" else code)
+    except (UnknownLocaleError, ValueError):
+        locale = Locale.parse("en_GB")
+    names = [locale.languages.get(c.replace("-", "_"), c) for c in codes]
+    return format_list(names, locale=locale) if names else ""

@@ -28,6 +28,7 @@ from markdown_it.helpers import parseLinkLabel
 from markdown_it.rules_inline import StateInline
 
 from pressroom.errors import MarkupError
+from pressroom.text import formatting
 from pressroom.text import typography as typography_rules
 
 ALLOWED_SCHEMES = ("http://", "https://", "mailto:")
@@ -212,6 +213,12 @@ WORD_JOINER = "\u2060"  # no line break here; default-ignorable: prints nothing
 # l'Imprimerie nationale): inside the superscript, not a link, never a break.
 CALL_SEPARATOR = f'{WORD_JOINER}<span class="call-sep">,</span>{WORD_JOINER}'
 ZERO_WIDTH_SPACE = "\u200b"  # a line break may come here; prints nothing
+# In right-to-left text, a URL, a document symbol or a passage in a left-to-right
+# language is a left-to-right isolate (LRI ... PDI, Unicode bidi, which Pango
+# applies; WeasyPrint ignores CSS ``unicode-bidi``): "CMW/C/" broken at a line end
+# keeps its slash on its right, "(A/RES/71/1)" its brackets where they belong.
+# Both are default-ignorable: they print nothing and need no glyph.
+LTR_ISOLATE, POP_ISOLATE = "\u2066", "\u2069"
 _TAGS = {"em_open": "<em>", "em_close": "</em>", "strong_open": "<strong>",
          "strong_close": "</strong>", "link_close": "</a>", "lang_close": "</span>"}
 _ENDS_WORD = ("text", "em_close", "strong_close", "link_close", "lang_close")
@@ -242,23 +249,29 @@ _LEAD = re.compile(r"\s[(\[«“\"‘\u00a0\u202f]*(?=$)")  # the space before a
 _AROUND = re.compile(r"^[(\[«“\"‘]+|[)\]»”\"’.,;:!?]+$")
 
 
-def _url_html(url: str, lead: str = "") -> str:
+def _isolated(text: str, isolate: bool) -> str:
+    return f"{LTR_ISOLATE}{text}{POP_ISOLATE}" if isolate else text
+
+
+def _url_html(url: str, lead: str = "", isolate: bool = False) -> str:
     pieces = [escape(p, quote=False).replace("-", "-" + WORD_JOINER)  # no break after "-"
               for p in _BREAK_AFTER.split(url) if p]
-    return f'<span class="url">{lead}' + ZERO_WIDTH_SPACE.join(pieces) + "</span>"
+    return (f'<span class="url">{lead}' + _isolated(ZERO_WIDTH_SPACE.join(pieces), isolate)
+            + "</span>")
 
 
-def _symbol_html(symbol: str, lead: str = "") -> str:
+def _symbol_html(symbol: str, lead: str = "", isolate: bool = False) -> str:
     # word joiners rather than ``white-space: nowrap``: a nowrap span makes
     # WeasyPrint break a hyphenated line too early ("Rap-" alone on its line)
     joined = re.sub(r"(?<=-)", WORD_JOINER, escape(symbol, quote=False))
     joined = re.sub(r"(?<=/)", ZERO_WIDTH_SPACE, joined)
-    return f'<span class="doc-symbol">{lead}{joined}</span>'
+    return f'<span class="doc-symbol">{lead}{_isolated(joined, isolate)}</span>'
 
 
-def protect_addresses(run: str) -> str:
+def protect_addresses(run: str, isolate: bool = False) -> str:
     """``run`` as escaped HTML, each URL, e-mail address and document symbol in it
-    wrapped in a span that keeps it from being hyphenated (print.css)."""
+    wrapped in a span that keeps it from being hyphenated (print.css); with
+    ``isolate`` (right-to-left text), each also a left-to-right isolate."""
     out, pos = [], 0
     for match in _ADDRESS.finditer(run):
         found = match.group()
@@ -274,7 +287,8 @@ def protect_addresses(run: str) -> str:
         start = lead.start() if lead else match.start()
         out.append(escape(run[pos:start], quote=False))
         shown = escape(run[start:match.start()], quote=False)
-        out.append(_url_html(found, shown) if match.group("url") else _symbol_html(found, shown))
+        out.append(_url_html(found, shown, isolate) if match.group("url")
+                   else _symbol_html(found, shown, isolate))
         pos = match.start() + len(found)
     out.append(escape(run[pos:], quote=False))
     return "".join(out)
@@ -308,11 +322,13 @@ def _tag(token) -> str:
     return escape(token.content, quote=False)  # pragma: no cover - other rules are off
 
 
-def _iter_html(items: list, footnote: Callable[[str], str] | None) -> Iterator[str]:
+def _iter_html(items: list, footnote: Callable[[str], str] | None,
+               isolate: bool = False) -> Iterator[str]:
     previous, last = "", ""
+    passages: list[bool] = []  # open passages: whether each is isolated
     for item in items:
         if isinstance(item, str):
-            kind, html = "text", protect_addresses(item)
+            kind, html = "text", protect_addresses(item, isolate)
         elif item.type == "footnote_ref":
             kind = item.type
             if footnote is None:
@@ -330,10 +346,25 @@ def _iter_html(items: list, footnote: Callable[[str], str] | None) -> Iterator[s
                 html = call
         else:
             kind, html = item.type, _tag(item)
+            html = _passage_isolation(item, html, isolate, passages)
         if html:
             last = html if kind == "text" else last
             yield html
         previous = kind
+
+
+def _passage_isolation(token, html: str, isolate: bool, passages: list[bool]) -> str:
+    """A passage in a left-to-right language inside right-to-left text is an
+    isolate: ``dir="ltr"`` (WeasyPrint then keeps its inline boxes, an emphasis
+    inside it, in left-to-right order) and LRI after its opening tag, PDI before
+    its closing one (Pango orders the characters of each box)."""
+    if token.type == "lang_open":
+        ltr = isolate and formatting.direction(token.meta["lang"]) == "ltr"
+        passages.append(ltr)
+        return html[:-1] + ' dir="ltr">' + LTR_ISOLATE if ltr else html
+    if token.type == "lang_close" and passages and passages.pop():
+        return POP_ISOLATE + html
+    return html
 
 
 _ADDRESS_LINK = re.compile(r'( ?)(<a href="[^"]*">)<span class="url">([^<]*)</span></a>')
@@ -350,14 +381,17 @@ def _space_into_address_links(html: str) -> str:
 
 def to_html(text: str,
             footnote: Callable[[str], str] | None = None,
-            typography: Typography | None = None) -> str:
+            typography: Typography | None = None,
+            isolate: bool = False) -> str:
     """Convert one message to HTML.
 
     ``footnote(id)`` returns the HTML for a reference (raise MarkupError for an
-    unknown id); ``typography(s)`` transforms the text (see the module's doc).
+    unknown id); ``typography(s)`` transforms the text (see the module's doc);
+    ``isolate``: the text is right to left, and its URLs, symbols and passages
+    in left-to-right languages are isolated (:data:`LTR_ISOLATE`).
     """
     return _space_into_address_links(
-        "".join(_iter_html(_typeset(parse(text), typography), footnote)))
+        "".join(_iter_html(_typeset(parse(text), typography), footnote, isolate)))
 
 
 def to_plain(text: str, typography: Typography | None = None) -> str:
