@@ -192,10 +192,17 @@ def _kind(box: Any, boxes: Any) -> str:
 def _run_height(box: Any) -> float:
     """A text box is as tall as its font's ascent and descent. Where that is more
     than its line (Arabic faces: 1.7-2.1 em against a 1.38 line), the run keeps to
-    the line, the height the layout gave it; text set with ``line-height: 0`` (a
-    raised note call) keeps the height of its text."""
+    the line, the height the layout gave it. Text set with ``line-height: 0`` (a
+    raised note call: figures, which have no descenders) reaches from the top of
+    its box to a quarter of an em below its baseline, not to the font's descent
+    (Noto Sans Arabic's is 0.74 em)."""
     line = box.margin_height()
-    return min(box.height, line) if line > 0 else box.height
+    if line > 0:
+        return min(box.height, line)
+    baseline = getattr(box, "baseline", None)
+    if baseline is None:
+        return box.height
+    return min(box.height, baseline + 0.25 * box.style["font_size"])
 
 
 def _record(box: Any, elements: dict[int, int]) -> Box:
