@@ -250,3 +250,33 @@ def test_a_symbol_joined_to_an_arabic_or_chinese_word_is_still_a_symbol():
     chinese = markup.to_html("见A/74/136号文件。")
     assert '见<span class="doc-symbol">A/\u200b74/\u200b136</span>号' in chinese
     assert "doc-symbol" not in markup.to_html("xA/RES/71/1")  # part of a Latin word
+
+
+def test_web_fonts_are_decoded_once_and_served_as_weasyprint_would_decode_them(tmp_path):
+    """WeasyPrint decodes a WOFF2 font for each @font-face rule of each render (the
+    Chinese faces: over a second each); the fetcher serves it decoded, from a cache
+    kept by the font's bytes, identical to WeasyPrint's own decoding."""
+    import io
+
+    from conftest import REPO
+    from fontTools.ttLib import woff2
+
+    from pressroom.render import sandbox
+
+    font = REPO / "layouts" / "fonts" / "han-sc" / "NotoSansSC-Bold.woff2"
+    expected = io.BytesIO()
+    woff2.decompress(io.BytesIO(font.read_bytes()), expected)
+    fetcher = sandbox.SandboxFetcher([font.parent], cache_dir=tmp_path / "fonts")
+    sandbox._DECODED.clear()
+    served = fetcher.fetch(font.as_uri()).read()
+    assert served == expected.getvalue()
+    assert served[:4] == b"\x00\x01\x00\x00"  # TrueType, not wOF2
+    cached = list((tmp_path / "fonts").iterdir())
+    assert len(cached) == 1 and cached[0].read_bytes() == expected.getvalue()
+    sandbox._DECODED.clear()  # a new process: read from the cache, not decoded again
+    cached[0].write_bytes(b"\x00\x01\x00\x00marker")
+    assert fetcher.fetch(font.as_uri()).read() == b"\x00\x01\x00\x00marker"
+    sandbox._DECODED.clear()
+    plain = REPO / "layouts" / "fonts" / "SourceSerif4-Regular.ttf"
+    assert sandbox.SandboxFetcher([plain.parent]).fetch(plain.as_uri()).read() == \
+        plain.read_bytes()

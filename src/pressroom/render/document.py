@@ -507,7 +507,8 @@ def build_one(project: Project, doc: Document, lang: str, translations: Translat
     from pressroom.render.sandbox import SandboxFetcher  # imports WeasyPrint: only to render
 
     fetcher = SandboxFetcher([project.layouts_dir, project.content_dir],
-                             files=[profile_icc] if profile_icc else [])
+                             files=[profile_icc] if profile_icc else [],
+                             cache_dir=project.build_dir / ".cache" / "fonts")
     html = render_html(project, doc, loc, profile=profile, cmyk_profile=profile_icc)
     document = _lay_out(project, doc, html, profile, fetcher, lambda: render_html(
         project, doc, loc, profile=profile, cmyk_profile=profile_icc, padding=True))
