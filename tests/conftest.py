@@ -226,12 +226,12 @@ _RENDERING_FIXTURES: set[str] = set()
 
 # Where pressroom hands a document to WeasyPrint: the one-PDF entry point (also as
 # the builder imported it), the builder's worker processes (a monkeypatch cannot
-# reach into them, so the pool that starts them is guarded) and the worker itself.
+# reach into them, so what starts them is guarded) and the task each one runs.
 RENDER_ENTRY_POINTS = (
     ("pressroom.render.document", "build_one"),
     ("pressroom.production.builder", "build_one"),
-    ("pressroom.production.builder", "_pool"),
-    ("pressroom.production.builder", "_work"),
+    ("pressroom.production.builder", "_build_parallel"),
+    ("pressroom.production.builder", "_render"),
 )
 
 

@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "pressroom"
 # Floors, bottom first. A module may import modules on its own floor or below;
 # within a floor the imports must not form a cycle. (ARCHITECTURE.md draws this.)
 FLOORS = [
-    ("pressroom", "pressroom.errors", "pressroom.fsutil"),  # shared vocabulary
+    ("pressroom", "pressroom.errors", "pressroom.fsutil", "pressroom.diskcache"),  # shared
     ("pressroom.text",),        # inline markup, typography, formatting: pure strings
     ("pressroom.model",),       # configuration, artefact paths, content
     ("pressroom.messages",),    # PO files, catalogues, plurals, checks, pseudo, stats

@@ -172,7 +172,7 @@ def build(lang=None, doc=None, profile="print", preflight=True, allow_incomplete
     start = time.perf_counter()
     results = builder.build(project, langs, docs, profile, report=_build_reporter(project),
                             documents=documents, jobs=jobs, force=force, skip=refused,
-                            allow_incomplete=allow_incomplete)
+                            allow_incomplete=allow_incomplete, preflight=preflight)
     built = sum(1 for r in results if not r.skipped)
     _say(f"built {built} PDF(s), {len(results) - built} up to date, "
          f"{f'{len(refused)} refused, ' if refused else ''}"

@@ -17,6 +17,7 @@ from babel.core import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 
+from pressroom import diskcache
 from pressroom.errors import CatalogError
 from pressroom.fsutil import atomic_write_bytes
 from pressroom.messages import plurals, pofile
@@ -36,17 +37,22 @@ def read_catalog(path: Path, shown: str, locale: str | None = None) -> PoCatalog
 _READ_ONLY: dict[tuple, Catalog] = {}
 
 
-def read_catalog_readonly(path: Path, shown: str, locale: str | None = None) -> Catalog:
+def read_catalog_readonly(path: Path, shown: str, locale: str | None = None,
+                          cache: Path | None = None) -> Catalog:
     """``read_catalog`` for callers that only read (gate, check, preflight, lookup):
     one build reads each catalogue once, however many stages look at it. Keyed by
-    the file's size and modification time, so an edited file is read again."""
+    the file's size and modification time, so an edited file is read again; with
+    ``cache``, a file read in an earlier run with the same bytes is not parsed
+    again (:mod:`pressroom.diskcache`)."""
     try:
         stat = Path(path).stat()
     except FileNotFoundError:
         return read_catalog(path, shown, locale)
     key = (str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns, locale)
     if key not in _READ_ONLY:
-        _READ_ONLY[key] = read_catalog(path, shown, locale)
+        data = Path(path).read_bytes()
+        _READ_ONLY[key] = diskcache.cached(cache, "catalogue", [data, shown, locale or ""],
+                                           lambda: pofile.parse(data, shown, locale))
     return _READ_ONLY[key]
 
 
@@ -427,7 +433,7 @@ def load_translations(project: Project, lang: str) -> Translations:
         if lang == project.source_language:
             return Translations(lang, {}, path=shown, source_language=lang)
         raise CatalogError("catalogue not found (run `invoke extract update`)", shown)
-    catalog = read_catalog_readonly(path, shown, lang)
+    catalog = read_catalog_readonly(path, shown, lang, project.cache_dir)
     rule, count = plural_setup(catalog, shown)
     found = _Tables(count)
     for message in catalog:

@@ -29,6 +29,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from pressroom import diskcache
 from pressroom.errors import MarkupError, PressroomError
 from pressroom.messages import plurals
 from pressroom.messages.catalogs import (
@@ -425,7 +426,8 @@ def read_template_flags(project: Project) -> TemplateFlags | None:
     if not project.pot_path.exists():
         return None
     return flags_of_template(read_catalog_readonly(project.pot_path,
-                                                   project.rel(project.pot_path)))
+                                                   project.rel(project.pot_path),
+                                                   cache=project.cache_dir))
 
 
 
@@ -500,7 +502,7 @@ def check(project: Project, langs: list[str]) -> list[Finding]:
     for lang in langs:
         path = project.po_path(lang)
         shown = project.rel(path)
-        catalog = read_catalog_readonly(path, shown, lang)
+        catalog = read_catalog_readonly(path, shown, lang, project.cache_dir)
         rule, count = plural_setup(catalog, shown)
         ctx = CatalogContext(lang, project.source_language, rule, count, glossary,
                              from_template)
@@ -546,7 +548,7 @@ def read_catalog_errors(project: Project, lang: str) -> CatalogErrors:
     """:func:`catalog_errors` of ``lang``'s catalogue on disk, with the template's
     flags (limits survive an editor that drops flags); none without a catalogue.
     Computed once while the catalogue and the template are unchanged, for the
-    gate and the lookup alike."""
+    gate and the lookup alike, and kept between runs (:mod:`pressroom.diskcache`)."""
     path = project.po_path(lang)
     try:
         stat = path.stat()
@@ -556,10 +558,15 @@ def read_catalog_errors(project: Project, lang: str) -> CatalogErrors:
     where = (str(path.resolve()), lang)
     stamp = (stat.st_size, stat.st_mtime_ns, pot and (pot.st_size, pot.st_mtime_ns))
     if _ERRORS.get(where, (None,))[0] != stamp:
-        from_template = read_template_flags(project)
         shown = project.rel(path)
-        catalog = read_catalog_readonly(path, shown, lang)
-        _ERRORS[where] = (stamp, catalog_errors(catalog, shown, lang, from_template))
+
+        def compute() -> CatalogErrors:
+            catalog = read_catalog_readonly(path, shown, lang, project.cache_dir)
+            return catalog_errors(catalog, shown, lang, read_template_flags(project))
+
+        template = project.pot_path.read_bytes() if pot else b""
+        _ERRORS[where] = (stamp, diskcache.cached(
+            project.cache_dir, "check", [path.read_bytes(), template, shown, lang], compute))
     return _ERRORS[where][1]
 
 

@@ -147,7 +147,7 @@ def render_po(catalog: Catalog, include_previous: bool = True) -> bytes:
 
 def load_documents(project: Project, names: Iterable[str] | None = None) -> dict[str, Document]:
     return {name: load_document(project.content_path(name),
-                                project.rel(project.content_path(name)))
+                                project.rel(project.content_path(name)), project.cache_dir)
             for name in (names or project.documents)}
 
 

@@ -46,7 +46,7 @@ def compute(project: Project, langs: list[str]) -> list[Row]:
     rows: list[Row] = []
     for lang in langs:
         path = project.po_path(lang)
-        catalog = read_catalog_readonly(path, project.rel(path), lang)
+        catalog = read_catalog_readonly(path, project.rel(path), lang, project.cache_dir)
         count = nplurals(catalog, project.rel(path))
         table: dict[str, Row] = {}
         total = Row(lang, "all")

@@ -135,6 +135,11 @@ class Project:
         """Everything pressroom writes (``invoke clean`` removes it whole)."""
         return self.root / "build"
 
+    @property
+    def cache_dir(self) -> Path:
+        """Results kept between runs (:mod:`pressroom.diskcache`, decoded fonts)."""
+        return self.build_dir / ".cache"
+
     def mo_path(self, lang: str) -> Path:
         return self.build_dir / "locale" / lang / "LC_MESSAGES" / "messages.mo"
 

@@ -20,6 +20,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from pressroom import diskcache
 from pressroom.errors import ContentError, MarkupError
 from pressroom.text import markup
 
@@ -70,6 +71,9 @@ class Ref(str):
         ref = super().__new__(cls, value)
         ref.line, ref.col = pos if pos else (0, 0)
         return ref
+
+    def __reduce__(self):  # pickled to the render workers with its position
+        return (Ref, (str(self), (self.line, self.col)))
 
 
 @dataclass
@@ -475,6 +479,15 @@ class _References(_Scalars):
                 for value in _walk_maps(block.fields):
                     self.check_map_references(value, doc.notes, known)
 
+    def check_images(self, doc: Document) -> None:
+        """Every image still exists (a document parsed before: the rest of its
+        references depend on its bytes only, and were checked then)."""
+        for section in doc.sections:
+            for block in section.blocks:
+                for value in _walk_maps(block.fields):
+                    if "src" in value:
+                        self.check_image(value["src"])
+
     def check_footnotes(self, text: Text, notes: dict[str, Text], known: str) -> None:
         try:
             refs = markup.footnote_ids(text.value)
@@ -756,22 +769,35 @@ _PARSED: dict[tuple[str, str], tuple[bytes, Document]] = {}
 _PARSED_MAX = 16
 
 
-def load_document(path: Path, shown: str | None = None) -> Document:
+def load_document(path: Path, shown: str | None = None, cache: Path | None = None) -> Document:
     """Load ``path``; errors name ``shown`` (the path relative to the project). A file
-    whose bytes were parsed before in this process is not parsed again (its
+    whose bytes were parsed before in this process, or in an earlier run that kept
+    its result in ``cache`` (:mod:`pressroom.diskcache`), is not parsed again (its
     references, such as images, are checked again); treat the result as read-only."""
     path = Path(path)
     shown = shown or path.as_posix()
     try:
-        digest = hashlib.sha256(path.read_bytes()).digest()
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).digest()
     except OSError:
         digest = b""  # the loader says what is wrong with the file
     key = (str(path.resolve()), shown)
     cached = _PARSED.get(key)
     if digest and cached is not None and cached[0] == digest:
-        _References(path, shown).check(cached[1])
+        _References(path, shown).check_images(cached[1])
         return cached[1]
-    document = _parse(path, shown)
+    if digest:
+        parsed: list[bool] = []  # parsed now: its references were checked then
+
+        def parse() -> Document:
+            parsed.append(True)
+            return _parse(path, shown)
+
+        document = diskcache.cached(cache, "content", [data, shown], parse)
+        if not parsed:  # kept from an earlier run: images may have gone since
+            _References(path, shown).check_images(document)
+    else:
+        document = _parse(path, shown)
     if digest:
         if len(_PARSED) >= _PARSED_MAX:
             _PARSED.pop(next(iter(_PARSED)))

@@ -5,27 +5,25 @@
   and bytes are unchanged is not rebuilt. Each print PDF gets its manifest
   (:mod:`pressroom.production.manifest`).
 - **Parallel.** The renders run in worker processes (``-j``, default: the number
-  of cores), one process per PDF, so a long build's peak memory is that of one
-  document (WeasyPrint keeps its memory until its process ends). Results are
+  of cores) that receive the parsed inputs once and render PDF after PDF,
+  each preflighting what it rendered; a worker is replaced when its memory
+  passes a threshold (:mod:`pressroom.production.workers`). Results are
   reported in the order of the request, whatever order they finish in.
 """
 
 from __future__ import annotations
 
-import concurrent.futures as futures
 import json
-import multiprocessing
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from pressroom.errors import PressroomError
 from pressroom.fsutil import atomic_write_bytes, sha256_file
 from pressroom.messages.catalogs import Translations
 from pressroom.messages.extract import load_documents
-from pressroom.model.config import PSEUDO_LANGUAGES, Project, load_project
-from pressroom.model.content import Document, load_document
+from pressroom.model.config import PSEUDO_LANGUAGES, Project
+from pressroom.model.content import Document
 from pressroom.render import environment
 from pressroom.render.document import PROFILES, BuildResult, build_one
 from pressroom.render.fingerprint import (
@@ -58,18 +56,33 @@ def _recorder(project: Project, allow_incomplete: bool = False):
     return record
 
 
-def _work(root: str, doc: str, lang: str, profile: str) -> BuildResult:
-    """One render, in a worker process: read the inputs again, render, write."""
-    project = load_project(Path(root))
-    document = load_document(project.content_path(doc), project.rel(project.content_path(doc)))
-    return build_one(project, document, lang, translations_for(project, lang), profile)
+@dataclass
+class _Inputs:
+    """What every render of a build reads, parsed once in the parent and sent to
+    each worker once (:mod:`pressroom.production.workers`)."""
+
+    project: Project
+    documents: dict[str, Document]
+    translations: dict[str, Translations]
+    profile: str
+    keys: dict[tuple[str, str], str]
+    preflight: bool
 
 
-def _pool(jobs: int) -> futures.ProcessPoolExecutor:
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["pressroom.render.document", "weasyprint"])
-    return futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context,
-                                       max_tasks_per_child=1)
+def _render(inputs: _Inputs, task: tuple[str, str]) -> BuildResult:
+    """One PDF: render, write, stamp its build record with its input fingerprint
+    and, unless the run skips it, preflight it (the result is kept in the record,
+    so the run's preflight only compares page counts across languages)."""
+    doc, lang = task
+    project = inputs.project
+    result = build_one(project, inputs.documents[doc], lang, inputs.translations[lang],
+                       inputs.profile)
+    _stamp(result, inputs.keys[task])
+    if inputs.preflight:
+        from pressroom.qa.preflight import check_pdf
+
+        check_pdf(project, doc, lang, inputs.profile)
+    return result
 
 
 Task = tuple[str, str]  # (document, language)
@@ -108,44 +121,46 @@ def _plan(project: Project, tasks: list[Task], documents: dict[str, Document],
     return plan
 
 
-def _build_parallel(project: Project, plan: _Plan, jobs: int,
+def _build_parallel(inputs: _Inputs, plan: _Plan, jobs: int,
                     deliver: Callable[[BuildResult], None]) -> None:
     """Render the tasks to do in ``jobs`` worker processes; deliver in request order."""
-    with _pool(jobs) as pool:
-        running = {task: pool.submit(_work, str(project.root), *task, plan.profile)
-                   for task in plan.todo}
-        try:
-            for task in plan.tasks:
-                result = plan.done.get(task) or running[task].result()
-                if task in running:
-                    _stamp(result, plan.keys[task])
-                deliver(result)
-        except BaseException:
-            for future in running.values():
-                future.cancel()
-            raise
+    from pressroom.production import workers
+
+    finished: dict[Task, BuildResult] = {}
+    position = 0
+
+    def flush() -> int:
+        at = position
+        while at < len(plan.tasks):
+            task = plan.tasks[at]
+            result = plan.done.get(task) or finished.pop(task, None)
+            if result is None:
+                break
+            deliver(result)
+            at += 1
+        return at
+
+    position = flush()
+    for task, result in workers.run(_render, inputs, plan.todo, jobs):
+        finished[task] = result
+        position = flush()
 
 
-def _build_serial(project: Project, plan: _Plan, documents: dict[str, Document],
-                  translations: dict[str, Translations],
+def _build_serial(inputs: _Inputs, plan: _Plan,
                   deliver: Callable[[BuildResult], None]) -> None:
     """Render the tasks to do one after the other, in this process."""
     for task in plan.tasks:
-        if task in plan.done:
-            result = plan.done[task]
-        else:
-            doc, lang = task
-            result = build_one(project, documents[doc], lang, translations[lang], plan.profile)
-            _stamp(result, plan.keys[task])
-        deliver(result)
+        deliver(plan.done[task] if task in plan.done else _render(inputs, task))
 
 
 def build(project: Project, langs: list[str], docs: list[str], profile: str = "print",
           report=None, documents: dict[str, Document] | None = None, jobs: int | None = None,
-          force: bool = False, skip=(), allow_incomplete: bool = False) -> list[BuildResult]:
+          force: bool = False, skip=(), allow_incomplete: bool = False,
+          preflight: bool = False) -> list[BuildResult]:
     """Build every (document, language) whose inputs changed, but the (document,
     language) pairs in ``skip`` (refused by the print-run gate). Every input is read
-    and checked before the first render; results come back in request order."""
+    and checked before the first render; results come back in request order. With
+    ``preflight``, each rendered PDF is preflighted where it was rendered."""
     if profile not in PROFILES:
         raise PressroomError(f"unknown profile '{profile}' "
                              f"(expected one of: {', '.join(PROFILES)})")
@@ -163,9 +178,10 @@ def build(project: Project, langs: list[str], docs: list[str], profile: str = "p
         if report:
             report(result)
 
+    inputs = _Inputs(project, documents, translations, profile, plan.keys, preflight)
     todo = plan.todo
     if len(todo) > 1 and jobs > 1:
-        _build_parallel(project, plan, min(jobs, len(todo)), deliver)
+        _build_parallel(inputs, plan, min(jobs, len(todo)), deliver)
     else:
-        _build_serial(project, plan, documents, translations, deliver)
+        _build_serial(inputs, plan, deliver)
     return results

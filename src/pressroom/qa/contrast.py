@@ -377,7 +377,7 @@ def document_pairs(project: Project, doc: str) -> list[Pair]:
     """The pairs of one document of ``project`` in its screen edition (the source
     language: every language is laid out by the same templates and stylesheets)."""
     path = project.content_path(doc)
-    document = load_document(path, project.rel(path))
+    document = load_document(path, project.rel(path), project.cache_dir)
     lang = project.source_language
     loc = Localizer(document, project.rel(path), Translations(lang, {}), source=True,
                     assets=project.content_dir)

@@ -165,7 +165,7 @@ def blockers(project: Project, lang: str, docs: list[str]) -> list[Blocker]:
         return [Blocker(shown, 0, "no catalogue (run `invoke update`)", CHECK_ERROR,
                         frozenset(docs))]
     errors = read_catalog_errors(project, lang)
-    catalog = read_catalog_readonly(path, shown, lang)
+    catalog = read_catalog_readonly(path, shown, lang, project.cache_dir)
     return catalog_blockers(catalog, shown, errors, docs, project.documents)
 
 

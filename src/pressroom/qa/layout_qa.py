@@ -58,19 +58,21 @@ def message_lines(project: Project, lang: str, docs: list[str],
     if lang != project.source_language and project.po_path(lang).exists():
         path = project.po_path(lang)
         shown = project.rel(path)
-        for message in read_catalog_readonly(path, shown, lang):
+        for message in read_catalog_readonly(path, shown, lang, project.cache_dir):
             if message.id:  # a plural entry is printed under the key of its msgid
                 out[message_key(message.context, msgid_of(message))] = (shown,
                                                                         message.lineno or 0)
         return out
     if project.pot_path.exists():  # template strings: their line in the layouts
-        for message in read_catalog_readonly(project.pot_path, project.rel(project.pot_path)):
+        for message in read_catalog_readonly(project.pot_path, project.rel(project.pot_path),
+                                             cache=project.cache_dir):
             if message.id and message.locations:
                 name, line = message.locations[0]
                 out[message_key(message.context, msgid_of(message))] = (name, line or 0)
     for doc in docs:
         path = project.content_path(doc)
-        document = (documents or {}).get(doc) or load_document(path, project.rel(path))
+        document = ((documents or {}).get(doc)
+                    or load_document(path, project.rel(path), project.cache_dir))
         for text in document.texts():
             out[message_key(text.context, text.value)] = (project.rel(path), text.line or 0)
     return out

@@ -27,8 +27,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from pressroom import diskcache
 from pressroom.errors import PressroomError
-from pressroom.fsutil import atomic_write_bytes
+from pressroom.fsutil import atomic_write_bytes, sha256_file_cached
 from pressroom.model.config import Project
 from pressroom.model.content import FACTS, ContentError, load_document
 from pressroom.render import fingerprint, fonts
@@ -87,14 +88,24 @@ def _fonts_of(container, depth: int = 0):
 def glyph_gaps(project: Project, lang: str) -> list[tuple[str, int, str]]:
     """(catalogue, line, message) for each translation with characters that none
     of the language's fonts has (:mod:`pressroom.render.fonts`: checked before
-    rendering, against the fonts' cmaps)."""
-    from pressroom.messages.catalogs import read_catalog_readonly
-
+    rendering, against the fonts' cmaps); kept between runs while the catalogue
+    and the fonts are unchanged (:mod:`pressroom.diskcache`)."""
     path = project.po_path(lang)
     if not path.exists():
         return []
-    covered = fonts.coverage(fonts.language_fonts(project, lang))
+    files = fonts.language_fonts(project, lang)
     shown = project.rel(path)
+    inputs: list[bytes | str] = [path.read_bytes(), shown, lang]
+    inputs += [f"{f} {sha256_file_cached(f)}" for f in files]
+    return diskcache.cached(project.cache_dir, "glyphs", inputs,
+                            lambda: _glyph_gaps(path, shown, lang, files))
+
+
+def _glyph_gaps(path: Path, shown: str, lang: str,
+                files: tuple[Path, ...]) -> list[tuple[str, int, str]]:
+    from pressroom.messages.catalogs import read_catalog_readonly
+
+    covered = fonts.coverage(files)
     gaps = []
     for message in read_catalog_readonly(path, shown, lang):
         if not message.id or not message.string:
@@ -398,7 +409,7 @@ def fact_problems(project: Project, langs: list[str], docs: list[str]) -> list[P
         path = project.content_path(doc)
         shown = project.rel(path)
         try:
-            document = load_document(path, shown)
+            document = load_document(path, shown, project.cache_dir)
         except ContentError:
             continue  # the build reports it
         for fact in document.facts:
@@ -615,7 +626,8 @@ class _CurrentInputs:
                 self._layouts = fingerprint.layouts_digest(self.project)
             if doc not in self._documents:
                 path = self.project.content_path(doc)
-                self._documents[doc] = load_document(path, self.project.rel(path))
+                self._documents[doc] = load_document(path, self.project.rel(path),
+                                                     self.project.cache_dir)
             if lang not in self._translations:
                 self._translations[lang] = fingerprint.translations_for(self.project, lang)
             key = fingerprint.fingerprint(self.project, self._documents[doc],

@@ -495,21 +495,44 @@ def _lay_out(project: Project, doc: Document, html: str, profile: str,
     return document
 
 
-def build_one(project: Project, doc: Document, lang: str, translations: Translations,
-              profile: str = "print") -> BuildResult:
-    start = time.perf_counter()
+@dataclass
+class Prepared:
+    """What a render starts from: the localizer, the profile's ICC (print), the
+    sandbox's roots and files, and the final HTML WeasyPrint lays out."""
+
+    loc: Localizer
+    profile_icc: Path | None
+    roots: list[Path]
+    files: list[Path]
+    cache_dir: Path
+    html: str
+
+    def fetcher(self) -> SandboxFetcher:
+        from pressroom.render.sandbox import SandboxFetcher  # imports WeasyPrint: only to render
+
+        return SandboxFetcher(self.roots, files=self.files, cache_dir=self.cache_dir)
+
+
+def prepare(project: Project, doc: Document, lang: str, translations: Translations,
+            profile: str = "print") -> Prepared:
+    """The inputs of one render, its final HTML included (benchmarks render the same)."""
     translations.fallbacks.clear()
     translations.missing.clear()
     shown = project.rel(project.content_path(doc.name))
     loc = Localizer(doc, shown, translations, source=lang == project.source_language,
                     proof=profile == "proof", assets=project.content_dir)
     profile_icc = printmarks.cmyk_profile(project) if profile == "print" else None
-    from pressroom.render.sandbox import SandboxFetcher  # imports WeasyPrint: only to render
-
-    fetcher = SandboxFetcher([project.layouts_dir, project.content_dir],
-                             files=[profile_icc] if profile_icc else [],
-                             cache_dir=project.build_dir / ".cache" / "fonts")
     html = render_html(project, doc, loc, profile=profile, cmyk_profile=profile_icc)
+    return Prepared(loc, profile_icc, [project.layouts_dir, project.content_dir],
+                    [profile_icc] if profile_icc else [],
+                    project.build_dir / ".cache" / "fonts", html)
+
+
+def build_one(project: Project, doc: Document, lang: str, translations: Translations,
+              profile: str = "print") -> BuildResult:
+    start = time.perf_counter()
+    ready = prepare(project, doc, lang, translations, profile)
+    loc, profile_icc, html, fetcher = ready.loc, ready.profile_icc, ready.html, ready.fetcher()
     document = _lay_out(project, doc, html, profile, fetcher, lambda: render_html(
         project, doc, loc, profile=profile, cmyk_profile=profile_icc, padding=True))
     pages = len(document.pages)

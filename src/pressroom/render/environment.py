@@ -35,6 +35,7 @@ from pathlib import Path
 
 import pressroom
 from pressroom import __version__
+from pressroom.diskcache import package_digest
 from pressroom.fsutil import sha256_file_cached
 from pressroom.model.config import Project
 
@@ -63,16 +64,8 @@ def source(package: Path | None = None) -> dict:
     """The sha256 of pressroom's own code: every file of the installed package
     (its relative path and its bytes; not bytecode, hidden or backup files), with
     the number of files."""
-    package = Path(package or Path(pressroom.__file__).parent)
-    digest = hashlib.sha256()
-    files = sorted(p for p in package.rglob("*")
-                   if p.is_file() and "__pycache__" not in p.parts
-                   and p.suffix not in (".pyc", ".pyo")
-                   and not p.name.startswith(".") and not p.name.endswith("~"))
-    for path in files:
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
-        digest.update(bytes.fromhex(sha256_file_cached(path)))
-    return {"sha256": digest.hexdigest(), "files": len(files)}
+    sha, count = package_digest(Path(package or Path(pressroom.__file__).parent))
+    return {"sha256": sha, "files": count}
 
 
 # --------------------------------------------------------------------------- versions

@@ -227,9 +227,9 @@ def _catalogue_messages(project: Project, lang: str) -> list[tuple[str | None, s
         path = project.pot_path
         if not path.exists():
             return []
-        catalog = read_catalog_readonly(path, project.rel(path))
+        catalog = read_catalog_readonly(path, project.rel(path), cache=project.cache_dir)
     else:
-        catalog = read_catalog_readonly(path, project.rel(path), lang)
+        catalog = read_catalog_readonly(path, project.rel(path), lang, project.cache_dir)
     return [(m.context, m.id[0] if isinstance(m.id, tuple | list) else m.id)
             for m in catalog if m.id]
 

@@ -1,0 +1,131 @@
+"""Whole-command build benchmarks: pressroom against WeasyPrint alone, no-op builds.
+
+    .venv/bin/python benchmarks/builds.py [--runs 3] [--jobs 1 2] [--langs en,es,fr]
+
+On a copy of the project (every configured language unless ``--langs``):
+
+1. ``invoke build --force -j N`` (every print PDF, the gate, layout check, manifests
+   and preflight included) against ``benchmarks/raw_weasyprint.py`` rendering the
+   same final HTML to PDF/X-4 with N processes, a whole command too (interpreter,
+   import, render, write). Paired in one run, A B A B…; the ratio is of medians.
+2. ``invoke build`` with nothing changed, and ``invoke check --layout`` with
+   nothing changed, as fractions of the full build at the highest N.
+
+Prints a table. Nothing here runs in CI; the machines are shared and noisy, so
+read the ratios, which are measured side by side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from pressroom.messages.extract import load_documents  # noqa: E402
+from pressroom.model.config import load_project  # noqa: E402
+from pressroom.render.document import prepare  # noqa: E402
+from pressroom.render.fingerprint import translations_for  # noqa: E402
+
+
+def copy_project(dest: Path, langs: list[str] | None) -> Path:
+    for name in ("content", "layouts", "locales"):
+        shutil.copytree(REPO / name, dest / name)
+    for name in ("pyproject.toml", "tasks.py"):
+        shutil.copy(REPO / name, dest / name)
+    if langs:  # the same project, fewer languages
+        text = (dest / "pyproject.toml").read_text(encoding="utf-8")
+        listed = ", ".join(f'"{lang}"' for lang in langs)
+        start = text.index("\nlanguages = [")
+        end = text.index("]", start)
+        text = text[:start] + f"\nlanguages = [{listed}" + text[end:]
+        (dest / "pyproject.toml").write_text(text, encoding="utf-8")
+    return dest
+
+
+def write_html(root: Path, folder: Path) -> int:
+    """The final HTML of every print PDF, in build order, with its sandbox setup."""
+    project = load_project(root)
+    documents = load_documents(project)
+    folder.mkdir(parents=True)
+    n = 0
+    for lang in project.languages:
+        tx = translations_for(project, lang)
+        for doc in project.documents:
+            ready = prepare(project, documents[doc], lang, tx, "print")
+            stem = folder / f"{n:02d}-{lang}-{doc}"
+            stem.with_suffix(".html").write_text(ready.html, encoding="utf-8")
+            stem.with_suffix(".json").write_text(json.dumps({
+                "base_url": project.layouts_dir.as_uri() + "/",
+                "roots": [str(p) for p in ready.roots], "files": [str(p) for p in ready.files],
+                "cache_dir": str(ready.cache_dir), "variant": "pdf/x-4"}), encoding="utf-8")
+            n += 1
+    return n
+
+
+def timed(command: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    run = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if run.returncode:
+        raise SystemExit(f"{' '.join(command)} failed ({run.returncode}):\n{run.stderr[-3000:]}")
+    return seconds
+
+
+def paired(a: list[str], b: list[str], cwd: Path, runs: int) -> tuple[float, float]:
+    """Medians of A and B run alternately, A B A B…"""
+    times_a, times_b = [], []
+    for _ in range(runs):
+        times_a.append(timed(a, cwd))
+        times_b.append(timed(b, cwd))
+    return statistics.median(times_a), statistics.median(times_b)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--langs", help="comma-separated subset of the languages")
+    args = parser.parse_args()
+    invoke = [sys.executable, "-m", "invoke"]
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        root = copy_project(Path(tmp) / "proj", args.langs.split(",") if args.langs else None)
+        timed([*invoke, "build"], root)  # warm: the decoded-font cache, the .pyc files
+        count = write_html(root, Path(tmp) / "html")
+        full = {}
+        for jobs in args.jobs:
+            raw = [sys.executable, str(REPO / "benchmarks" / "raw_weasyprint.py"),
+                   str(Path(tmp) / "html"), str(Path(tmp) / "raw"), str(jobs)]
+            ours, theirs = paired([*invoke, "build", "--force", "-j", str(jobs)], raw,
+                                  root, args.runs)
+            full[jobs] = ours
+            rows.append((f"full build, {count} print PDFs, -j {jobs}", f"{ours:.2f} s",
+                         f"WeasyPrint alone {theirs:.2f} s; ratio {ours / theirs:.2f}×"))
+        reference = full[max(full)]
+        timed([*invoke, "build"], root)
+        noop = statistics.median(timed([*invoke, "build"], root) for _ in range(args.runs))
+        rows.append(("no-op `invoke build`", f"{noop:.2f} s",
+                     f"{noop / reference:.3f} of the full build at -j {max(full)}"))
+        timed([*invoke, "check", "--layout"], root)
+        check = statistics.median(timed([*invoke, "check", "--layout"], root)
+                                  for _ in range(args.runs))
+        rows.append(("no-op `invoke check --layout`", f"{check:.2f} s",
+                     f"{check / reference:.3f} of the full build at -j {max(full)}"))
+    width = max(len(r[0]) for r in rows)
+    print(f"\n{'measure'.ljust(width)}  {'median':>8}  notes")
+    for name, value, note in rows:
+        print(f"{name.ljust(width)}  {value:>8}  {note}")
+    print(f"\nmedians of {args.runs} paired runs; {len(args.jobs)} settings of -j")
+
+
+if __name__ == "__main__":
+    main()
