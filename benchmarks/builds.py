@@ -47,6 +47,12 @@ def copy_project(dest: Path, langs: list[str] | None) -> Path:
         start = text.index("\nlanguages = [")
         end = text.index("]", start)
         text = text[:start] + f"\nlanguages = [{listed}" + text[end:]
+        start = text.index("\nrelease_languages = [")
+        end = text.index("]", start)
+        project = load_project(REPO)
+        released = ", ".join(f'"{lang}"' for lang in langs
+                             if lang in project.settings.release_languages)
+        text = text[:start] + f"\nrelease_languages = [{released}" + text[end:]
         (dest / "pyproject.toml").write_text(text, encoding="utf-8")
     return dest
 

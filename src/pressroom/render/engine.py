@@ -134,6 +134,7 @@ class Document:
         self._elements = {} if elements is None else elements
         self._source = source  # the parsed HTML: laid out again by relayout()
         self.styles = dict(styles or {})  # declarations relayout() added, by element
+        self.memo: dict[str, Any] = {}  # what callers computed from these pages (read-only)
         self.pages = [Page(page, number, self._elements)
                       for number, page in enumerate(document.pages, start=1)]
 
