@@ -495,19 +495,34 @@ def check_catalog(catalog: Iterable, shown: str, ctx: CatalogContext) -> list[Fi
 
 def check(project: Project, langs: list[str]) -> list[Finding]:
     """``invoke check``: read the glossary, the template's flags and the catalogue
-    of each of ``langs`` from disk, and check them."""
-    glossary = load_glossary(project.locales_dir / "glossary.csv")
-    from_template = read_template_flags(project)
+    of each of ``langs`` from disk, and check them. A catalogue's findings are kept
+    between runs while it, the template and the glossary are unchanged
+    (:mod:`pressroom.diskcache`)."""
+    glossary_path = project.locales_dir / "glossary.csv"
+    shared: list[bytes | str] = [_bytes_or_empty(glossary_path),
+                                 _bytes_or_empty(project.pot_path), project.source_language]
     findings = []
     for lang in langs:
         path = project.po_path(lang)
         shown = project.rel(path)
-        catalog = read_catalog_readonly(path, shown, lang, project.cache_dir)
-        rule, count = plural_setup(catalog, shown)
-        ctx = CatalogContext(lang, project.source_language, rule, count, glossary,
-                             from_template)
-        findings += check_catalog(catalog, shown, ctx)
+
+        def compute(path: Path = path, shown: str = shown, lang: str = lang) -> list[Finding]:
+            catalog = read_catalog_readonly(path, shown, lang, project.cache_dir)
+            rule, count = plural_setup(catalog, shown)
+            ctx = CatalogContext(lang, project.source_language, rule, count,
+                                 load_glossary(glossary_path), read_template_flags(project))
+            return check_catalog(catalog, shown, ctx)
+
+        inputs: list[bytes | str] = [*shared, _bytes_or_empty(path), shown, lang]
+        findings += diskcache.cached(project.cache_dir, "findings", inputs, compute)
     return findings
+
+
+def _bytes_or_empty(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return b""
 
 
 # --------------------------------------------------------------------------- check errors

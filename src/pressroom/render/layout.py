@@ -251,8 +251,9 @@ def survey(document: engine.Document, plain_keys: dict[str, str] | None = None) 
     attributes (running heads) to their message, so that a message printed only
     in running heads is located too. Without ``plain_keys``, a document's survey
     is made once (the note and page-turn passes ask again): treat it as read-only."""
-    if plain_keys is None and "survey" in document.memo:
-        return document.memo["survey"]
+    memo = getattr(document, "memo", None) if plain_keys is None else None  # (test doubles)
+    if memo is not None and "survey" in memo:
+        return memo["survey"]
     found = Survey(pages=len(document.pages))
     below = None
     for page in document.pages:
@@ -263,8 +264,8 @@ def survey(document: engine.Document, plain_keys: dict[str, str] | None = None) 
             _page_turn_hyphen(found, page)
         below = _heading_at_foot(found, walk, below)
     _notes_away(found)
-    if plain_keys is None:
-        document.memo["survey"] = found
+    if memo is not None:
+        memo["survey"] = found
     return found
 
 
