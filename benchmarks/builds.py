@@ -9,7 +9,8 @@ On a copy of the project (every configured language unless ``--langs``):
    same final HTML to PDF/X-4 with N processes, a whole command too (interpreter,
    import, render, write). Paired in one run, A B A B…; the ratio is of medians.
 2. ``invoke build`` with nothing changed, and ``invoke check --layout`` with
-   nothing changed, as fractions of the full build at the highest N.
+   nothing changed, as fractions of the full build at the highest N;
+3. ``invoke screenshots`` with nothing changed against its first run (paired).
 
 Prints a table. Nothing here runs in CI; the machines are shared and noisy, so
 read the ratios, which are measured side by side.
@@ -30,7 +31,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from pressroom.messages.extract import load_documents  # noqa: E402
+from pressroom.messages.catalogs import read_catalog  # noqa: E402
+from pressroom.messages.extract import load_documents, render_po  # noqa: E402
 from pressroom.model.config import load_project  # noqa: E402
 from pressroom.render.document import prepare  # noqa: E402
 from pressroom.render.fingerprint import translations_for  # noqa: E402
@@ -100,6 +102,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--langs", help="comma-separated subset of the languages")
+    parser.add_argument("--no-builds", action="store_true",
+                        help="only the no-op and screenshot rows (no paired full builds)")
     args = parser.parse_args()
     invoke = [sys.executable, "-m", "invoke"]
     rows = []
@@ -108,7 +112,7 @@ def main() -> None:
         timed([*invoke, "build"], root)  # warm: the decoded-font cache, the .pyc files
         count = write_html(root, Path(tmp) / "html")
         full = {}
-        for jobs in args.jobs:
+        for jobs in [] if args.no_builds else args.jobs:
             raw = [sys.executable, str(REPO / "benchmarks" / "raw_weasyprint.py"),
                    str(Path(tmp) / "html"), str(Path(tmp) / "raw"), str(jobs)]
             ours, theirs = paired([*invoke, "build", "--force", "-j", str(jobs)], raw,
@@ -116,16 +120,36 @@ def main() -> None:
             full[jobs] = ours
             rows.append((f"full build, {count} print PDFs, -j {jobs}", f"{ours:.2f} s",
                          f"WeasyPrint alone {theirs:.2f} s; ratio {ours / theirs:.2f}×"))
-        reference = full[max(full)]
+        reference = full[max(full)] if full else timed([*invoke, "build", "--force"], root)
         timed([*invoke, "build"], root)
         noop = statistics.median(timed([*invoke, "build"], root) for _ in range(args.runs))
         rows.append(("no-op `invoke build`", f"{noop:.2f} s",
-                     f"{noop / reference:.3f} of the full build at -j {max(full)}"))
+                     f"{noop / reference:.3f} of the full build"))
+        changed = []
+        po = root / "locales" / "fr" / "LC_MESSAGES" / "messages.po"
+        for n in range(args.runs):  # a new French translation of one heading each time
+            catalog = read_catalog(po, "fr.po", "fr")
+            catalog.get("The numbers").string = f"Les chiffres ({n})"
+            po.write_bytes(render_po(catalog, include_previous=True))
+            changed.append(timed([*invoke, "build"], root))
+        one = statistics.median(changed)
+        rows.append(("one French string changed, `invoke build`", f"{one:.2f} s",
+                     f"{one / reference:.3f} of the full build (1 PDF rendered)"))
         timed([*invoke, "check", "--layout"], root)
         check = statistics.median(timed([*invoke, "check", "--layout"], root)
                                   for _ in range(args.runs))
         rows.append(("no-op `invoke check --layout`", f"{check:.2f} s",
-                     f"{check / reference:.3f} of the full build at -j {max(full)}"))
+                     f"{check / reference:.3f} of the full build"))
+        shots = [*invoke, "screenshots"]
+        firsts, agains = [], []
+        for _ in range(args.runs):  # first run (no images yet) and the run after, paired
+            shutil.rmtree(root / "build" / "context", ignore_errors=True)
+            firsts.append(timed(shots, root))
+            agains.append(timed(shots, root))
+        first, again = statistics.median(firsts), statistics.median(agains)
+        rows.append(("`invoke screenshots`, first run", f"{first:.2f} s", "every image drawn"))
+        rows.append(("`invoke screenshots`, nothing changed", f"{again:.2f} s",
+                     f"{again / first:.3f} of the first run"))
     width = max(len(r[0]) for r in rows)
     print(f"\n{'measure'.ljust(width)}  {'median':>8}  notes")
     for name, value, note in rows:

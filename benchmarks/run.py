@@ -2,13 +2,14 @@
 
     .venv/bin/python benchmarks/run.py [--runs 3] [--quick]
 
-1. pipeline overhead: a full serial build vs WeasyPrint alone on the same final HTML;
-2. no-op and one-string-changed rebuilds vs a full build;
-3. parallel (one worker per core) vs serial full build;
+(Whole builds, no-op builds and screenshots: benchmarks/builds.py; merges on real
+catalogues: benchmarks/merge_real.py.)
+
 4. `update` (pressroom's merge) vs GNU msgmerge on synthetic catalogues of 500,
    2,000 and 8,000 messages (10 % edited, 5 % new, 5 % removed), and Babel's own
    fuzzy merge where it finishes in reasonable time;
-5. growth: time and peak memory of a synthetic document of 10, 40 and 160 pages.
+5. growth: time and peak memory of a synthetic document of 10, 40, 160 and 300 pages
+   (peak resident memory of the process that renders it, and per page).
 
 Nothing here runs in CI; the machines are shared and noisy, so read ratios.
 """
@@ -16,7 +17,6 @@ Nothing here runs in CI; the machines are shared and noisy, so read ratios.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import random
@@ -32,10 +32,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 # src/ first on the path (above): the benchmarks run from a checkout, installed or not
-from pressroom.messages import catalogs, extract  # noqa: E402
-from pressroom.model.config import load_project  # noqa: E402
-from pressroom.production import builder  # noqa: E402
-from pressroom.render import fingerprint  # noqa: E402
+from pressroom.messages import catalogs  # noqa: E402
 
 
 def median_time(func, runs: int) -> float:
@@ -53,82 +50,6 @@ def copy_project(dest: Path) -> Path:
     shutil.copy(REPO / "pyproject.toml", dest / "pyproject.toml")
     shutil.copy(REPO / "tasks.py", dest / "tasks.py")
     return dest
-
-
-# --------------------------------------------------------------------------- 1-3
-def bench_builds(runs: int, rows: list) -> None:
-    from weasyprint import HTML
-
-    from pressroom.render import printmarks
-    from pressroom.render.document import Localizer, render_html
-    from pressroom.render.sandbox import SandboxFetcher
-
-    with tempfile.TemporaryDirectory() as tmp:
-        project = load_project(copy_project(Path(tmp) / "proj"))
-        langs, docs = list(project.languages), list(project.documents)
-        documents = extract.load_documents(project)
-
-        def serial_full():
-            builder.build(project, langs, docs, jobs=1, force=True)
-
-        def parallel_full():
-            builder.build(project, langs, docs, jobs=os.cpu_count(), force=True)
-
-        serial = median_time(serial_full, runs)
-        parallel = median_time(parallel_full, runs)
-
-        # WeasyPrint alone, on the final HTML of the same six documents
-        htmls = []
-        icc = printmarks.cmyk_profile(project)
-        for lang in langs:
-            tx = fingerprint.translations_for(project, lang)
-            for doc in docs:
-                loc = Localizer(documents[doc], f"content/{doc}.yaml", tx)
-                htmls.append(render_html(project, documents[doc], loc, profile="print",
-                                         cmyk_profile=icc))
-        fetcher = SandboxFetcher([project.layouts_dir, project.content_dir], files=[icc])
-
-        def raw():
-            for html in htmls:
-                HTML(string=html, base_url=project.layouts_dir.as_uri() + "/",
-                     url_fetcher=fetcher).write_pdf(io.BytesIO(), pdf_variant="pdf/x-4")
-
-        raw_time = median_time(raw, runs)
-        rows.append(("1. full build, serial (6 PDFs)", f"{serial:.2f} s", ""))
-        rows.append(("   WeasyPrint alone on the same HTML", f"{raw_time:.2f} s",
-                     f"pipeline overhead {serial / raw_time:.2f}×"))
-
-        builder.build(project, langs, docs, jobs=os.cpu_count())
-        noop = median_time(lambda: builder.build(project, langs, docs), runs)
-        rows.append(("2. no-op rebuild (in-process)", f"{noop * 1000:.0f} ms",
-                     f"{parallel / noop:.0f}× faster than a full parallel build"))
-        cli = median_time(lambda: subprocess.run(
-            [sys.executable, "-m", "invoke", "build"], cwd=project.root, check=True,
-            capture_output=True), runs)
-        start = median_time(lambda: subprocess.run(
-            [sys.executable, "-c", "import invoke"], check=True), runs)
-        rows.append(("   no-op `invoke build` incl. preflight", f"{cli:.2f} s",
-                     f"interpreter + invoke start-up {start:.2f} s"))
-
-        po = project.po_path("fr")
-        original = po.read_bytes()
-        state = {"n": 0}
-
-        def one_string():
-            from pressroom.messages.extract import render_po
-            catalog = catalogs.read_catalog(po, "fr.po", "fr")
-            state["n"] += 1
-            catalog.get("The numbers").string = f"Les chiffres ({state['n']})"
-            po.write_bytes(render_po(catalog, include_previous=True))
-            results = builder.build(project, langs, docs)
-            assert sum(not r.skipped for r in results) == 1
-
-        changed = median_time(one_string, runs)
-        po.write_bytes(original)
-        rows.append(("   one French string changed", f"{changed:.2f} s",
-                     f"rebuilds 1 of 6 PDFs; {parallel / changed:.1f}× faster than full"))
-        rows.append((f"3. full build, parallel (-j {os.cpu_count()})", f"{parallel:.2f} s",
-                     f"{serial / parallel:.2f}× faster than serial"))
 
 
 # --------------------------------------------------------------------------- 4
@@ -237,36 +158,42 @@ def growth_document(sections: int) -> str:
 
 
 def bench_growth(rows: list, targets: list[int]) -> None:
+    measured = []
     for pages in targets:
         with tempfile.TemporaryDirectory() as tmp:
             root = copy_project(Path(tmp) / "proj")
-            # about 1.45 A5 pages per section of six long paragraphs
+            # about 1.23 A5 pages per section of six long paragraphs
             (root / "content" / "brochure.yaml").write_text(
-                growth_document(max(1, round(pages / 1.45))), encoding="utf-8")
+                growth_document(max(1, round(pages / 1.23))), encoding="utf-8")
             (root / "locales" / "en" / "LC_MESSAGES" / "messages.po").unlink()
             out = subprocess.run([sys.executable, "-c", GROWTH_CHILD, str(root), str(REPO / "src")],
                                  check=True, capture_output=True, text=True)
             data = json.loads(out.stdout.strip().splitlines()[-1])
+            measured.append(data)
             per_page = data["seconds"] / data["pages"]
             rows.append((f"5. growth, {data['pages']} pages", f"{data['seconds']:.2f} s",
                          (f"{per_page * 1000:.0f} ms/page ({data['pages'] / data['seconds']:.0f} "
                          f"pages/s); peak {data['peak_mb']:.0f} MB")))
+    if len(measured) > 1:
+        first, last = measured[0], measured[-1]
+        slope = (last["peak_mb"] - first["peak_mb"]) / (last["pages"] - first["pages"])
+        rows.append(("   memory per page", f"{slope:.2f} MB",
+                     (f"peak growth from {first['pages']} to {last['pages']} pages "
+                     f"(on {first['peak_mb'] - slope * first['pages']:.0f} MB)")))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="small sizes only")
-    parser.add_argument("--only", choices=["builds", "update", "growth"])
+    parser.add_argument("--only", choices=["update", "growth"])
     args = parser.parse_args()
     rows: list[tuple[str, str, str]] = []
-    if args.only in (None, "builds"):
-        bench_builds(args.runs, rows)
     if args.only in (None, "update"):
         bench_update(args.runs, rows, [500] if args.quick else [500, 2000, 8000],
                      babel_up_to=500)
     if args.only in (None, "growth"):
-        bench_growth(rows, [10] if args.quick else [10, 40, 160])
+        bench_growth(rows, [10] if args.quick else [10, 40, 160, 300])
     width = max(len(r[0]) for r in rows)
     print(f"\n{'measure'.ljust(width)}  {'median':>9}  notes")
     print(f"{'-' * width}  {'-' * 9}  {'-' * 40}")
