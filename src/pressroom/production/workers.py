@@ -30,7 +30,7 @@ from typing import Any, cast
 from pressroom.errors import PressroomError
 
 # A worker that holds more than this after a task is replaced (PRESSROOM_WORKER_MEMORY_MB)
-DEFAULT_MEMORY_MB = 1000
+DEFAULT_MEMORY_MB = 400
 PRELOAD = ["pressroom.production.builder", "weasyprint"]
 
 
