@@ -60,7 +60,10 @@ def _serve(conn: Connection, work: Callable[[Any, Any], Any], inputs: Any,
            limit: float) -> None:
     """A worker's life: run each task it is sent, answer, retire above ``limit``."""
     while True:
-        task = conn.recv()
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):  # the parent is gone: nothing more to do
+            return
         if task is None:
             return
         try:
