@@ -1,3 +1,4 @@
+import gc
 import subprocess
 
 import pytest
@@ -121,6 +122,18 @@ def test_unterminated_string_is_an_error_with_its_line(project):
     assert info.value.line == 7
     assert str(info.value).startswith("locales/fr/LC_MESSAGES/messages.po:7: end-of-line within string")
     assert po.read_bytes() == BROKEN  # nothing overwritten
+    assert gc.isenabled()  # update pauses the cycle collector, and turns it back on
+
+
+def test_update_turns_the_cycle_collector_back_on(project):
+    prepared(project)
+    assert gc.isenabled()
+    gc.disable()  # a caller's choice is kept too
+    try:
+        catalogs.update(project, ["fr"])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_invalid_utf8_catalogue(project):

@@ -20,7 +20,7 @@ from babel.messages.mofile import write_mo
 from pressroom import diskcache
 from pressroom.errors import CatalogError
 from pressroom.fsutil import atomic_write_bytes
-from pressroom.messages import plurals, pofile
+from pressroom.messages import plurals, pofile, poreader
 from pressroom.messages.pofile import PoCatalog
 from pressroom.model.config import Project
 from pressroom.model.content import nothing_to_translate
@@ -272,7 +272,17 @@ def update(project: Project, langs: list[str],
     stops the run with nothing changed. Where each message is printed (``#.
     brochure.pdf p. 5 …``) is kept through the merge; ``annotate(lang, catalog)``,
     when given, refreshes it (the CLI passes :func:`pressroom.qa.locate.refresh`).
+
+    Python's cycle collector is paused meanwhile (:func:`.poreader.collector_paused`):
+    Babel's merge copies every message, and at 16,000 messages the collector walked
+    the three catalogues over and over, a third of the time ``update`` took.
     """
+    with poreader.collector_paused():
+        return _update(project, langs, annotate)
+
+
+def _update(project: Project, langs: list[str],
+            annotate: Callable[[str, Catalog], None] | None) -> list[UpdateResult]:
     template = read_catalog(project.pot_path, project.rel(project.pot_path))
     pending = []
     for lang in langs:
