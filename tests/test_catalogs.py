@@ -226,3 +226,16 @@ def test_fast_fuzzy_matching_agrees_with_babels_difflib():
             ours_score = fuzz.ratio(msgid.lower(), message.previous_id[0].lower())
             theirs_score = fuzz.ratio(msgid.lower(), fuzzy_theirs[msgid].previous_id[0].lower())
             assert ours_score >= theirs_score
+
+
+def test_the_closest_old_message_wins_even_by_a_fraction_of_a_percent():
+    """Real pretix messages: "Order matching code" is 69.0 % like "Order code" and
+    68.8 % like "Order changed". Scores kept as whole percentages tied the two and
+    the first won; msgmerge, and now update, take the closer one."""
+    from pressroom.messages.catalogs import _best_matches
+
+    assert _best_matches(["Order matching code"], ["Order changed", "Order code"]) == [1]
+    assert _best_matches(["Sample product and"], ["Sample product", "Sample product A"]) == [1]
+    assert _best_matches(["Nothing alike"], ["Order code"]) == [None]
+    assert _best_matches(["Order code"], []) == [None]
+    assert _best_matches([], ["Order code"]) == []

@@ -214,11 +214,20 @@ def _best_matches(queries: list[str], choices: list[str]) -> list[int | None]:
     import numpy as np
     from rapidfuzz import fuzz, process
 
-    scores = process.cdist(queries, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF,
-                           workers=-1, dtype=np.uint8)
-    best = scores.argmax(axis=1)
-    return [int(index) if scores[row, index] >= FUZZY_CUTOFF else None
-            for row, index in enumerate(best)]
+    if not choices:
+        return [None] * len(queries)
+    out: list[int | None] = []
+    # scores as floats: whole percentages tie 69.0 with 68.8, and the first of the
+    # two won (msgmerge chose the closer one); a block of queries at a time keeps
+    # the matrix under 16 MB
+    rows = max(1, (4 << 20) // max(1, len(choices)))
+    for start in range(0, len(queries), rows):
+        scores = process.cdist(queries[start:start + rows], choices, scorer=fuzz.ratio,
+                               score_cutoff=FUZZY_CUTOFF, workers=-1, dtype=np.float32)
+        best = scores.argmax(axis=1)
+        out += [int(index) if scores[row, index] >= FUZZY_CUTOFF else None
+                for row, index in enumerate(best)]
+    return out
 
 
 def _fuzzy_fill(catalog: Catalog, new: list, candidates: list) -> None:
