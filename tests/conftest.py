@@ -51,6 +51,18 @@ def make_project(dest: Path, content: Path = FIXTURES / "content") -> Path:
     return dest
 
 
+def document_with_image(folder: Path) -> tuple[Path, Path]:
+    """A content file (line 9: a figure) and the image it shows, in ``folder``."""
+    (folder / "images").mkdir()
+    image = folder / "images" / "map.svg"
+    image.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    path = folder / "doc.yaml"
+    path.write_text("title: T\nmeta:\n  publisher: P\n  date: 2026-11-01\nsections:\n"
+                    "  - id: s\n    heading: H\n    blocks:\n"
+                    "      - figure: {src: images/map.svg, alt: A map}\n")
+    return path, image
+
+
 def translated_project(root: Path, translations: dict | None = None):
     """A fixture project with its template and catalogues, and the given
     translations ({lang: {msgid: msgstr}}; default: the French of the fixture)."""

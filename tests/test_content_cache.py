@@ -2,7 +2,7 @@
 changed bytes are parsed again; references (images) are checked on every load."""
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, document_with_image
 
 from pressroom.errors import ContentError
 from pressroom.model import content
@@ -25,13 +25,7 @@ def test_the_same_bytes_are_parsed_once_and_changed_bytes_again(tmp_path, monkey
 
 
 def test_a_cached_document_still_has_its_images_checked(tmp_path):
-    (tmp_path / "images").mkdir()
-    image = tmp_path / "images" / "map.svg"
-    image.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
-    path = tmp_path / "doc.yaml"
-    path.write_text("title: T\nmeta:\n  publisher: P\n  date: 2026-11-01\nsections:\n"
-                    "  - id: s\n    heading: H\n    blocks:\n"
-                    "      - figure: {src: images/map.svg, alt: A map}\n")
+    path, image = document_with_image(tmp_path)
     content.load_document(path, "content/doc.yaml")
     image.unlink()
     with pytest.raises(ContentError, match=r"image 'images/map\.svg' not found"):

@@ -5,7 +5,7 @@ stages that use it (content, catalogues, check) give what they gave uncached."""
 from __future__ import annotations
 
 import pytest
-from conftest import make_project, translated_project
+from conftest import document_with_image, make_project, translated_project
 
 from pressroom import diskcache
 from pressroom.errors import ContentError
@@ -74,13 +74,7 @@ def forget_this_process(monkeypatch):
 
 
 def test_a_new_run_parses_no_unchanged_content_and_checks_its_images(tmp_path, monkeypatch):
-    (tmp_path / "images").mkdir()
-    image = tmp_path / "images" / "map.svg"
-    image.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
-    path = tmp_path / "doc.yaml"
-    path.write_text("title: T\nmeta:\n  publisher: P\n  date: 2026-11-01\nsections:\n"
-                    "  - id: s\n    heading: H\n    blocks:\n"
-                    "      - figure: {src: images/map.svg, alt: A map}\n")
+    path, image = document_with_image(tmp_path)
     cache = tmp_path / "cache"
     first = content.load_document(path, "content/doc.yaml", cache)
     forget_this_process(monkeypatch)
