@@ -173,21 +173,22 @@ def _render_doc(project: Project, lang: str, doc: str, shots: list[Shot],
     from PIL import ImageDraw
 
     pdf = project.pdf_path(lang, doc)
-    origins = trim_origins(pdf)  # trimmed page's corner in the image, in points
     digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
     by_page: dict[int, list[Shot]] = {}
     for shot in shots:
         if shot.page is not None:  # always, for a shot shown from this document
             by_page.setdefault(shot.page, []).append(shot)
             shot.stamp = _stamp(digest, shot, dpi, margin)
+    for number in [n for n in by_page if _unchanged(project, lang, by_page[n], previous)]:
+        for shot in by_page.pop(number):
+            shot.image = project.context_image_path(lang, shot.key)
+    if not by_page:  # every image as the last run left it: the PDF is not opened
+        return
+    origins = trim_origins(pdf)  # trimmed page's corner in the image, in points
     scale = dpi / 72
     document = pdfium.PdfDocument(str(pdf))
     try:
         for number in sorted(by_page):
-            if _unchanged(project, lang, by_page[number], previous):
-                for shot in by_page[number]:
-                    shot.image = project.context_image_path(lang, shot.key)
-                continue
             if number > len(document):
                 raise PressroomError(f"the layout data names page {number}, the PDF has "
                                      f"{len(document)}: run `invoke build` again",
@@ -298,13 +299,14 @@ def screenshots(project: Project, langs: list[str], docs: list[str], dpi: float 
         lines = message_lines(project, lang, list(project.documents) if every_doc else docs)
         text = _texts(project, lang)
         entries = []
+        shown_dir = project.rel(out)  # each image's path as shown (rel() resolves: once)
         for shot in ordered:
             translation, state = text(shot.context, shot.msgid)
             file, line = lines.get(shot.key, (None, None))
             entries.append({
                 "key": shot.key, "context": shot.context, "msgid": shot.msgid,
                 "translation": translation, "state": state, "file": file, "line": line,
-                "image": project.rel(shot.image) if shot.image else None,
+                "image": _shown_image(project, shot.image, out, shown_dir),
                 "doc": shot.doc, "page": shot.page, "where": shot.where, "pages": shot.pages,
                 "not_on_a_page": shot.unplaced, "stamp": shot.stamp,
             })
@@ -313,6 +315,12 @@ def screenshots(project: Project, langs: list[str], docs: list[str], dpi: float 
         atomic_write_bytes(result.index, index_html(project, lang, docs, entries).encode("utf-8"))
         results.append(result)
     return results
+
+
+def _shown_image(project: Project, image: Path | None, out: Path, shown_dir: str) -> str | None:
+    if image is None:
+        return None
+    return f"{shown_dir}/{image.name}" if image.parent == out else project.rel(image)
 
 
 def _previous_stamps(path: Path) -> dict[str, str]:
@@ -402,37 +410,36 @@ def index_html(project: Project, lang: str, docs: list[str], entries: list[dict]
 
 
 def _entry_html(entry: dict) -> Markup:
-    state = entry["state"]
-    bits = [Markup('<section class="msg" id="{}"><div class="text">').format(entry["key"]),
-            Markup('<div><a class="key" href="#{0}">{0}</a></div>').format(entry["key"])]
+    """One message's section of the index. Built with ``escape`` and f-strings, not
+    ``Markup.format`` (ten times slower: 0.33 s of a 0.8 s run for 2,000 entries)."""
+    e = escape
+    state, key = entry["state"], e(entry["key"])
+    bits = [f'<section class="msg" id="{key}"><div class="text">',
+            f'<div><a class="key" href="#{key}">{key}</a></div>']
     if entry["context"]:
-        bits.append(Markup('<div>context <span class="ctx">{}</span></div>')
-                    .format(entry["context"]))
-    bits.append(Markup('<div class="label">English</div><div class="src">{}</div>')
-                .format(entry["msgid"]))
-    bits.append(Markup('<div class="label">Translation <span class="state {}">{}</span></div>')
-                .format(state.replace(" ", "-"), STATE_LABELS.get(state, state)))
+        bits.append(f'<div>context <span class="ctx">{e(entry["context"])}</span></div>')
+    bits.append(f'<div class="label">English</div><div class="src">{e(entry["msgid"])}</div>')
+    bits.append(f'<div class="label">Translation <span class="state '
+                f'{e(state.replace(" ", "-"))}">{e(STATE_LABELS.get(state, state))}</span></div>')
     if entry["translation"]:
-        bits.append(Markup('<div class="tr">{}</div>').format(entry["translation"]))
+        bits.append(f'<div class="tr">{e(entry["translation"])}</div>')
     else:
-        bits.append(Markup('<div class="tr missing">(none)</div>'))
+        bits.append('<div class="tr missing">(none)</div>')
     if entry["file"]:
         where = f"{entry['file']}:{entry['line']}" if entry["line"] else entry["file"]
-        bits.append(Markup('<div class="label">Edit at</div><div class="meta">{}</div>')
-                    .format(where))
+        bits.append(f'<div class="label">Edit at</div><div class="meta">{e(where)}</div>')
     where = "; ".join(entry["where"])
     if entry["not_on_a_page"]:
         where = "; ".join(filter(None, [where, "used by " + ", ".join(entry["not_on_a_page"]) +
                                         " but not found on a page (PDF metadata, a running "
                                         "head, alt text)"]))
-    bits.append(Markup('<div class="label">Printed on</div><div class="meta">{}</div>')
-                .format(where or "not printed in any document"))
-    bits.append(Markup("</div>"))
+    bits.append(f'<div class="label">Printed on</div>'
+                f'<div class="meta">{e(where or "not printed in any document")}</div>')
+    bits.append("</div>")
     if entry["image"]:
-        name = Path(entry["image"]).name
-        caption = f"{entry['doc']}.pdf p. {entry['page']}"
-        bits.append(Markup('<figure><a href="{0}"><img src="{0}" alt="{1}" loading="lazy">'
-                           '</a><figcaption class="meta">{1}</figcaption></figure>')
-                    .format(name, caption))
-    bits.append(Markup("</section>"))
-    return Markup("").join(bits)
+        name = e(Path(entry["image"]).name)
+        caption = e(f"{entry['doc']}.pdf p. {entry['page']}")
+        bits.append(f'<figure><a href="{name}"><img src="{name}" alt="{caption}" '
+                    f'loading="lazy"></a><figcaption class="meta">{caption}</figcaption></figure>')
+    bits.append("</section>")
+    return Markup("".join(bits))
