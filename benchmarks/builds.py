@@ -154,7 +154,7 @@ def main() -> None:
     print(f"\n{'measure'.ljust(width)}  {'median':>8}  notes")
     for name, value, note in rows:
         print(f"{name.ljust(width)}  {value:>8}  {note}")
-    print(f"\nmedians of {args.runs} paired runs; {len(args.jobs)} settings of -j")
+    print(f"\nmedians of {args.runs} runs (builds paired with WeasyPrint alone, A B A B)")
 
 
 if __name__ == "__main__":

@@ -162,9 +162,9 @@ def bench_growth(rows: list, targets: list[int]) -> None:
     for pages in targets:
         with tempfile.TemporaryDirectory() as tmp:
             root = copy_project(Path(tmp) / "proj")
-            # about 1.23 A5 pages per section of six long paragraphs
+            # about 1.2 A5 pages per section of six long paragraphs
             (root / "content" / "brochure.yaml").write_text(
-                growth_document(max(1, round(pages / 1.23))), encoding="utf-8")
+                growth_document(max(1, round(pages / 1.2))), encoding="utf-8")
             (root / "locales" / "en" / "LC_MESSAGES" / "messages.po").unlink()
             out = subprocess.run([sys.executable, "-c", GROWTH_CHILD, str(root), str(REPO / "src")],
                                  check=True, capture_output=True, text=True)

@@ -103,3 +103,32 @@ def test_error_in_a_worker_keeps_its_file_and_line(two_docs):
         builder.build(two_docs, ["en", "fr"], ["brochure", "standards"], jobs=2)
     assert info.value.path == "layouts/brochure/document.html" and info.value.line == body + 2
     assert "template syntax error" in str(info.value)
+
+
+def test_workers_write_the_bytes_one_process_writes_and_preflight_them(first_build, tmp_path):
+    """Workers get the parsed inputs and render PDF after PDF: the PDFs are those a
+    serial build writes, byte for byte; with ``preflight``, each build record holds
+    its PDF's preflight, so the run's own preflight reads it back."""
+    from pressroom.qa import preflight
+    from pressroom.render.fingerprint import read_record
+
+    project = first_build[0]
+    serial = copy_project(project.root, tmp_path / "serial")
+    builder.build(serial, FIRST_LANGS, FIRST_DOCS, jobs=1, force=True)
+    checked = copy_project(project.root, tmp_path / "checked")
+    builder.build(checked, FIRST_LANGS, FIRST_DOCS, jobs=2, force=True, preflight=True)
+    for lang in FIRST_LANGS:
+        for doc in FIRST_DOCS:
+            pdf = project.pdf_path(lang, doc).read_bytes()
+            assert serial.pdf_path(lang, doc).read_bytes() == pdf, (lang, doc)
+            assert checked.pdf_path(lang, doc).read_bytes() == pdf, (lang, doc)
+            assert "preflight" in read_record(checked.pdf_path(lang, doc))
+            assert "preflight" not in read_record(serial.pdf_path(lang, doc))
+    inspected = []
+    real = preflight._inspect
+    preflight._inspect = lambda *args: inspected.append(args) or real(*args)
+    try:
+        preflight.preflight(checked, FIRST_LANGS, FIRST_DOCS)
+    finally:
+        preflight._inspect = real
+    assert inspected == []  # every PDF's result came from its record
