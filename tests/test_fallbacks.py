@@ -257,3 +257,15 @@ def test_page_counts_are_compared_only_between_pdfs_of_the_current_inputs(tmp_pa
     assert run.returncode == 0, run.stderr
     assert "left out of the page-count comparison" not in run.stderr
     assert len(PdfReader(project.pdf_path("fr", "brochure")).pages) == pages["en"]
+
+
+def test_stats_count_a_rejected_translation_apart_from_the_translated(broken):
+    """The three strings check rejects print in English: stats does not count them
+    as done (the new-user review: they were counted as translated)."""
+    from pressroom.messages import stats
+
+    rows = {(r.lang, r.part): r for r in stats.compute(broken, ["fr"])}
+    fr = rows[("fr", "all")]
+    assert fr.rejected == 3 and fr.words_rejected > 0
+    assert fr.translated + fr.rejected + fr.fuzzy + fr.untranslated == fr.messages
+    assert fr.percent < 100 and "rejected" in stats.as_table(list(rows.values()))

@@ -1,4 +1,9 @@
-"""``invoke stats``: how far each translation is, per language and per document."""
+"""``invoke stats``: how far each translation is, per language and per document.
+
+A message is translated, fuzzy, untranslated, or rejected: translated but refused
+by ``check`` (a changed number, URL, emphasis or footnote), so that it prints in
+English like an untranslated one (:func:`pressroom.messages.check.read_catalog_errors`).
+The percentage done counts only what prints translated."""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from pressroom.messages.catalogs import nplurals, read_catalog_readonly, untranslated
+from pressroom.messages.check import msgid_of, read_catalog_errors
 from pressroom.model.config import Project
 
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
@@ -21,10 +27,12 @@ class Row:
     translated: int = 0
     fuzzy: int = 0
     untranslated: int = 0
+    rejected: int = 0  # translated, but check refuses it: printed in English
     words: int = 0
     words_translated: int = 0
     words_fuzzy: int = 0
     words_untranslated: int = 0
+    words_rejected: int = 0
 
     @property
     def percent(self) -> float:
@@ -42,12 +50,21 @@ def _parts(message, documents) -> set[str]:
     return parts or {"layouts"}
 
 
+def _state(message, count: int, refused: dict) -> str:
+    if message.fuzzy:
+        return "fuzzy"
+    if untranslated(message, count):  # a plural: translated if every form is
+        return "untranslated"
+    return "rejected" if (message.context, msgid_of(message)) in refused else "translated"
+
+
 def compute(project: Project, langs: list[str]) -> list[Row]:
     rows: list[Row] = []
     for lang in langs:
         path = project.po_path(lang)
         catalog = read_catalog_readonly(path, project.rel(path), lang, project.cache_dir)
         count = nplurals(catalog, project.rel(path))
+        refused = read_catalog_errors(project, lang) if lang != project.source_language else {}
         table: dict[str, Row] = {}
         total = Row(lang, "all")
         for message in catalog:
@@ -55,8 +72,7 @@ def compute(project: Project, langs: list[str]) -> list[Row]:
                 continue
             msgid = message.id if isinstance(message.id, str) else message.id[0]
             words = len(_WORD.findall(_PLACEHOLDER.sub(" ", msgid)))  # "%(count)s page": 1
-            state = ("fuzzy" if message.fuzzy else  # a plural: translated if every form is
-                     "untranslated" if untranslated(message, count) else "translated")
+            state = _state(message, count, refused)
             for row in [total, *(table.setdefault(part, Row(lang, part))
                                  for part in sorted(_parts(message, project.documents)))]:
                 row.messages += 1
@@ -70,13 +86,13 @@ def compute(project: Project, langs: list[str]) -> list[Row]:
 
 
 def as_table(rows: list[Row]) -> str:
-    head = ("lang", "part", "messages", "translated", "fuzzy", "untranslated", "words",
-            "words done", "done")
+    head = ("lang", "part", "messages", "translated", "fuzzy", "untranslated", "rejected",
+            "words", "words done", "done")
     lines = [head]
     for r in rows:
         lines.append((r.lang, r.part, str(r.messages), str(r.translated), str(r.fuzzy),
-                      str(r.untranslated), str(r.words), str(r.words_translated),
-                      f"{r.percent:.1f} %"))
+                      str(r.untranslated), str(r.rejected), str(r.words),
+                      str(r.words_translated), f"{r.percent:.1f} %"))
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
     out = []
     for n, line in enumerate(lines):
