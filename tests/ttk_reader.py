@@ -9,6 +9,7 @@ pressroom) do, :func:`ttk_quirks` names it, so the comparison can skip that file
 from __future__ import annotations
 
 import re
+from itertools import groupby
 
 from babel.messages.catalog import Message
 from translate.storage import pypo
@@ -100,6 +101,10 @@ def _message(unit, text_lines: list[str]) -> Message:
                       previous_id=previous, lineno=lineno,
                       context=unit.getcontext() if unit.msgctxt else None)
     message.flags = set(_flags(unit.typecomments))
+    # consecutive repeated comments as one, as Babel 2.19's Message keeps them and
+    # pressroom's reader does whatever Babel is installed (2.18's kept every repeat)
+    message.auto_comments = [t for t, _ in groupby(message.auto_comments)]
+    message.user_comments = [t for t, _ in groupby(message.user_comments)]
     # prev_context is the #| msgctxt; getpreviouscontext(), which pressroom's reader
     # called, is the entry's current msgctxt (so a changed context was written back wrong)
     message.previous_context = unit.prev_context if unit.prev_msgctxt else None
