@@ -101,10 +101,12 @@ def _message(unit, text_lines: list[str]) -> Message:
                       previous_id=previous, lineno=lineno,
                       context=unit.getcontext() if unit.msgctxt else None)
     message.flags = set(_flags(unit.typecomments))
-    # consecutive repeated comments as one, as Babel 2.19's Message keeps them and
-    # pressroom's reader does whatever Babel is installed (2.18's kept every repeat)
-    message.auto_comments = [t for t, _ in groupby(message.auto_comments)]
-    message.user_comments = [t for t, _ in groupby(message.user_comments)]
+    # comments as written, consecutive repeats as one: what Babel 2.19's Message
+    # keeps and pressroom's reader keeps whatever Babel is installed (2.18's Message
+    # dropped every repeat, consecutive or not)
+    message.auto_comments = [t for t, _ in groupby(_comment_texts(unit.automaticcomments,
+                                                                  "#."))]
+    message.user_comments = [t for t, _ in groupby(_comment_texts(unit.othercomments, "#"))]
     # prev_context is the #| msgctxt; getpreviouscontext(), which pressroom's reader
     # called, is the entry's current msgctxt (so a changed context was written back wrong)
     message.previous_context = unit.prev_context if unit.prev_msgctxt else None
