@@ -31,6 +31,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
+import run  # noqa: E402  (benchmarks/run.py: the project's copy, the table)
+
 from pressroom.messages.catalogs import read_catalog  # noqa: E402
 from pressroom.messages.extract import load_documents, render_po  # noqa: E402
 from pressroom.model.config import load_project  # noqa: E402
@@ -39,10 +41,8 @@ from pressroom.render.fingerprint import translations_for  # noqa: E402
 
 
 def copy_project(dest: Path, langs: list[str] | None) -> Path:
-    for name in ("content", "layouts", "locales"):
-        shutil.copytree(REPO / name, dest / name)
-    for name in ("pyproject.toml", "tasks.py"):
-        shutil.copy(REPO / name, dest / name)
+    """run.py's copy of the project, with only ``langs`` configured if given."""
+    run.copy_project(dest)
     if langs:  # the same project, fewer languages
         text = (dest / "pyproject.toml").read_text(encoding="utf-8")
         listed = ", ".join(f'"{lang}"' for lang in langs)
@@ -150,11 +150,8 @@ def main() -> None:
         rows.append(("`invoke screenshots`, first run", f"{first:.2f} s", "every image drawn"))
         rows.append(("`invoke screenshots`, nothing changed", f"{again:.2f} s",
                      f"{again / first:.3f} of the first run"))
-    width = max(len(r[0]) for r in rows)
-    print(f"\n{'measure'.ljust(width)}  {'median':>8}  notes")
-    for name, value, note in rows:
-        print(f"{name.ljust(width)}  {value:>8}  {note}")
-    print(f"\nmedians of {args.runs} runs (builds paired with WeasyPrint alone, A B A B)")
+    run.print_table(rows, f"medians of {args.runs} runs (builds paired with WeasyPrint alone, "
+                      "A B A B)")
 
 
 if __name__ == "__main__":

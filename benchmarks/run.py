@@ -45,6 +45,7 @@ def median_time(func, runs: int) -> float:
 
 
 def copy_project(dest: Path) -> Path:
+    """The project's sources in ``dest`` (benchmarks/builds.py too)."""
     for name in ("content", "layouts", "locales"):
         shutil.copytree(REPO / name, dest / name)
     shutil.copy(REPO / "pyproject.toml", dest / "pyproject.toml")
@@ -194,12 +195,17 @@ def main() -> None:
                      babel_up_to=500)
     if args.only in (None, "growth"):
         bench_growth(rows, [10] if args.quick else [10, 40, 160, 300])
+    print_table(rows, f"machine: {os.cpu_count()} cores; runs per measure: {args.runs}")
+
+
+def print_table(rows: list[tuple[str, str, str]], footer: str) -> None:
+    """(measure, median, notes) rows as a text table (benchmarks/builds.py too)."""
     width = max(len(r[0]) for r in rows)
     print(f"\n{'measure'.ljust(width)}  {'median':>9}  notes")
     print(f"{'-' * width}  {'-' * 9}  {'-' * 40}")
     for name, value, note in rows:
         print(f"{name.ljust(width)}  {value:>9}  {note}")
-    print(f"\nmachine: {os.cpu_count()} cores; runs per measure: {args.runs}")
+    print(f"\n{footer}")
 
 
 if __name__ == "__main__":

@@ -44,9 +44,14 @@ def package_digest(package: Path) -> tuple[str, int]:
 
 
 @functools.cache
+def pressroom_digest() -> tuple[str, int]:
+    """:func:`package_digest` of pressroom itself, once per process (the build
+    environment's record of pressroom's code reads it too)."""
+    return package_digest(Path(pressroom.__file__).parent)
+
+
 def _code() -> bytes:
-    sha, _count = package_digest(Path(pressroom.__file__).parent)
-    return f"{sha} {sys.version}".encode()
+    return f"{pressroom_digest()[0]} {sys.version}".encode()
 
 
 def cached(folder: Path | None, kind: str, inputs: Iterable[bytes | str],

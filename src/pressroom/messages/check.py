@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -501,6 +501,11 @@ def check(project: Project, langs: list[str]) -> list[Finding]:
     glossary_path = project.locales_dir / "glossary.csv"
     shared: list[bytes | str] = [_bytes_or_empty(glossary_path),
                                  _bytes_or_empty(project.pot_path), project.source_language]
+
+    @cache  # read once, and only if a catalogue has to be checked
+    def glossary_and_flags() -> tuple[list[Term], TemplateFlags | None]:
+        return load_glossary(glossary_path), read_template_flags(project)
+
     findings = []
     for lang in langs:
         path = project.po_path(lang)
@@ -510,7 +515,7 @@ def check(project: Project, langs: list[str]) -> list[Finding]:
             catalog = read_catalog_readonly(path, shown, lang, project.cache_dir)
             rule, count = plural_setup(catalog, shown)
             ctx = CatalogContext(lang, project.source_language, rule, count,
-                                 load_glossary(glossary_path), read_template_flags(project))
+                                 *glossary_and_flags())
             return check_catalog(catalog, shown, ctx)
 
         inputs: list[bytes | str] = [*shared, _bytes_or_empty(path), shown, lang]
@@ -579,9 +584,9 @@ def read_catalog_errors(project: Project, lang: str) -> CatalogErrors:
             catalog = read_catalog_readonly(path, shown, lang, project.cache_dir)
             return catalog_errors(catalog, shown, lang, read_template_flags(project))
 
-        template = project.pot_path.read_bytes() if pot else b""
-        _ERRORS[where] = (stamp, diskcache.cached(
-            project.cache_dir, "check", [path.read_bytes(), template, shown, lang], compute))
+        inputs: list[bytes | str] = [path.read_bytes(), _bytes_or_empty(project.pot_path),
+                                     shown, lang]
+        _ERRORS[where] = (stamp, diskcache.cached(project.cache_dir, "check", inputs, compute))
     return _ERRORS[where][1]
 
 

@@ -778,30 +778,26 @@ def load_document(path: Path, shown: str | None = None, cache: Path | None = Non
     shown = shown or path.as_posix()
     try:
         data = path.read_bytes()
-        digest = hashlib.sha256(data).digest()
     except OSError:
-        digest = b""  # the loader says what is wrong with the file
+        return _parse(path, shown)  # the loader says what is wrong with the file
+    digest = hashlib.sha256(data).digest()
     key = (str(path.resolve()), shown)
     cached = _PARSED.get(key)
-    if digest and cached is not None and cached[0] == digest:
+    if cached is not None and cached[0] == digest:
         _References(path, shown).check_images(cached[1])
         return cached[1]
-    if digest:
-        parsed: list[bool] = []  # parsed now: its references were checked then
+    parsed: list[bool] = []  # parsed now: its references were checked then
 
-        def parse() -> Document:
-            parsed.append(True)
-            return _parse(path, shown)
+    def parse() -> Document:
+        parsed.append(True)
+        return _parse(path, shown)
 
-        document = diskcache.cached(cache, "content", [data, shown], parse)
-        if not parsed:  # kept from an earlier run: images may have gone since
-            _References(path, shown).check_images(document)
-    else:
-        document = _parse(path, shown)
-    if digest:
-        if len(_PARSED) >= _PARSED_MAX:
-            _PARSED.pop(next(iter(_PARSED)))
-        _PARSED[key] = (digest, document)
+    document = diskcache.cached(cache, "content", [data, shown], parse)
+    if not parsed:  # kept from an earlier run: images may have gone since
+        _References(path, shown).check_images(document)
+    if len(_PARSED) >= _PARSED_MAX:
+        _PARSED.pop(next(iter(_PARSED)))
+    _PARSED[key] = (digest, document)
     return document
 
 

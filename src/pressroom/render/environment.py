@@ -33,9 +33,8 @@ import tomllib
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-import pressroom
 from pressroom import __version__
-from pressroom.diskcache import package_digest
+from pressroom.diskcache import package_digest, pressroom_digest
 from pressroom.fsutil import sha256_file_cached
 from pressroom.model.config import Project
 
@@ -64,7 +63,7 @@ def source(package: Path | None = None) -> dict:
     """The sha256 of pressroom's own code: every file of the installed package
     (its relative path and its bytes; not bytecode, hidden or backup files), with
     the number of files."""
-    sha, count = package_digest(Path(package or Path(pressroom.__file__).parent))
+    sha, count = package_digest(Path(package)) if package else pressroom_digest()
     return {"sha256": sha, "files": count}
 
 
